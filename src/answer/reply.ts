@@ -1,0 +1,8 @@
+import type { QuickReply, Source } from '../storage/store';
+
+/** One bot message, channel-neutral. Channels turn it into their own format. */
+export interface Reply {
+  text: string;
+  quickReplies?: QuickReply[];
+  sources?: Source[];
+}

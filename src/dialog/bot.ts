@@ -1,0 +1,78 @@
+import { Botkit, type BotWorker, type BotkitMessage } from 'botkit';
+import type { BotAdapter } from 'botbuilder';
+import type { AnswerComposer } from '../answer/answer-composer';
+import type { Texts } from '../i18n/i18n';
+import type { KnowledgeBase } from '../knowledge/knowledge-base';
+import type { ReferenceData } from '../knowledge/reference-data';
+import type { Logger } from '../logging/logger';
+import type { NluService } from '../nlu/nlu.service';
+import { DialogStateStorage } from '../storage/dialog-state.storage';
+import type { Store } from '../storage/store';
+import { toBotkitMessage } from './botkit-message';
+import { createProfessionDialog } from './dialogs/profession.dialog';
+import { createMessageHandler } from './handlers/message.handler';
+import { nluMiddleware } from './middleware/nlu.middleware';
+import { sessionMiddleware } from './middleware/session.middleware';
+import { transcriptMiddleware } from './middleware/transcript.middleware';
+import { turnOf } from './turn';
+
+export interface BotDeps {
+  adapter: BotAdapter;
+  store: Store;
+  nlu: NluService;
+  knowledge: KnowledgeBase;
+  reference: ReferenceData;
+  composer: AnswerComposer;
+  texts: Texts;
+  defaultLanguage: string;
+  logger: Logger;
+}
+
+/** Intents that interrupt any dialog: the person's wish for a human, and emergencies. */
+const INTERRUPTS: Record<string, string> = { 'handoff.request': 'handoff.notYet', 'escalation.urgent': 'urgent.text' };
+
+/**
+ * The one Botkit controller every channel feeds: ingest middleware (session, NLU), interrupts,
+ * dialogs, the message handler, and send middleware (transcript). Botkit stays in this folder and
+ * in the channel adapter; NLU, knowledge and storage do not know it.
+ */
+export function createBot(deps: BotDeps): Botkit {
+  const controller = new Botkit({
+    adapter: deps.adapter,
+    storage: new DialogStateStorage(deps.store.dialogState),
+    disable_webserver: true,
+    disable_console: true,
+  });
+
+  controller.middleware.ingest.use(sessionMiddleware(deps.store.conversations, deps.nlu.languages));
+  controller.middleware.ingest.use(nluMiddleware(deps.nlu, deps.store.conversations));
+  controller.middleware.send.use(transcriptMiddleware(deps.store.conversations));
+
+  for (const [intent, textKey] of Object.entries(INTERRUPTS)) {
+    controller.interrupts(
+      async (message: BotkitMessage) => message.nlu?.intent.name === intent,
+      'message',
+      async (bot: BotWorker, message: BotkitMessage) => {
+        await bot.cancelAllDialogs();
+        const language = message.nlu.language as string;
+        await bot.reply(message, toBotkitMessage(deps.composer.fixed(textKey, deps.texts.forLanguage(language))));
+      },
+    );
+  }
+
+  const answerTurn = createMessageHandler(deps);
+  controller.addDialog(createProfessionDialog(controller, deps.composer, deps.texts, answerTurn));
+  controller.on('message', async (bot, message) => answerTurn(bot, message));
+
+  // The web chat says "hello" when it opens a new session: greet in the session's language.
+  controller.on('hello', async (bot, message) => {
+    const turn = turnOf(bot.getConfig('context'));
+    const language = turn.conversation.language ?? deps.defaultLanguage;
+    const greeting = toBotkitMessage(deps.composer.fixed('answers.greeting', deps.texts.forLanguage(language), true));
+    // A new web-chat session learns its token here, so the person can later erase the chat.
+    if (turn.sessionToken) greeting.channelData.session = { id: turn.conversation.id, token: turn.sessionToken };
+    await bot.reply(message, greeting);
+  });
+
+  return controller;
+}

@@ -1,0 +1,56 @@
+import type { BotWorker, BotkitMessage } from 'botkit';
+import type { AnswerComposer } from '../../answer/answer-composer';
+import type { Reply } from '../../answer/reply';
+import { OUT_OF_SCOPE } from '../../content/intent-files';
+import type { Texts } from '../../i18n/i18n';
+import type { KnowledgeBase } from '../../knowledge/knowledge-base';
+import type { ReferenceData } from '../../knowledge/reference-data';
+import { toBotkitMessage } from '../botkit-message';
+import { PROFESSION_DIALOG } from '../dialogs/profession.dialog';
+import { turnOf } from '../turn';
+
+/** Intents whose answer depends on the profession, when one is named. */
+const PROFESSION_INTENTS = new Set(['recognition.authority', 'recognition.need']);
+/** Intents that ask back for the profession when none is named. */
+const ASK_PROFESSION_INTENTS = new Set(['recognition.authority']);
+/** Answers that offer the topic buttons so the person can go on. */
+const WITH_TOPICS = new Set(['greeting', 'thanks', 'bot.capabilities']);
+
+export interface MessageHandlerDeps {
+  composer: AnswerComposer;
+  knowledge: KnowledgeBase;
+  reference: ReferenceData;
+  texts: Texts;
+}
+
+/**
+ * The story of an understood message: a quick-reply article, a profession answer (or the question
+ * for the profession), a knowledge article for the intent, a fixed text, or the honest fallback.
+ */
+export function createMessageHandler(deps: MessageHandlerDeps) {
+  return async function answerTurn(bot: BotWorker, message: BotkitMessage, options: { mayAskBack?: boolean } = {}): Promise<void> {
+    const nlu = turnOf(bot.getConfig('context')).nlu;
+    if (!nlu) return;
+    const { language } = nlu;
+    const intent = nlu.intent.name;
+    const t = deps.texts.forLanguage(language);
+    const reply = (r: Reply) => bot.reply(message, toBotkitMessage(r)).then(() => undefined);
+
+    const linked = nlu.payload?.kind === 'article' ? deps.knowledge.article(nlu.payload.value) : undefined;
+    if (linked) return reply(deps.composer.article(linked, language, t));
+
+    const professionId = nlu.entities.find((e) => e.type === 'profession')?.value;
+    const profession = professionId ? deps.reference.profession(professionId) : undefined;
+    if (profession && PROFESSION_INTENTS.has(intent)) return reply(deps.composer.profession(profession, language, t));
+    if (ASK_PROFESSION_INTENTS.has(intent) && !nlu.payload && options.mayAskBack !== false) return bot.beginDialog(PROFESSION_DIALOG, { language });
+
+    if (intent !== OUT_OF_SCOPE) {
+      const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '' });
+      if (found) return reply(deps.composer.article(found.article, language, t));
+      const key = `answers.${intent.replace(/\./g, '_')}`;
+      if (deps.texts.has(language, key)) return reply(deps.composer.fixed(key, t, WITH_TOPICS.has(intent)));
+    }
+    const suggestions = deps.knowledge.suggestions({ language, text: message.text ?? '' });
+    return reply(deps.composer.fallback(suggestions, language, t));
+  };
+}

@@ -1,0 +1,29 @@
+import type { BotWorker, BotkitMessage } from 'botkit';
+import type { NluService } from '../../nlu/nlu.service';
+import type { ConversationRepository } from '../../storage/store';
+import { turnOf } from '../turn';
+
+/**
+ * Ingest middleware: language, intent and entities for every message, also inside dialogs, so a
+ * request for a human or an urgent message can interrupt any dialog. Stores the person's message
+ * (durably, before any answer) with its intent.
+ */
+export function nluMiddleware(nlu: NluService, conversations: ConversationRepository) {
+  return async (bot: BotWorker, message: BotkitMessage, next: (err?: Error) => void): Promise<void> => {
+    try {
+      if (message.type !== 'message' || typeof message.text !== 'string') return next();
+      const turn = turnOf(bot.getConfig('context'));
+      const { conversation } = turn;
+      const result = nlu.analyse(message.text, { language: conversation.language, chosen: conversation.languageChosen });
+      turn.nlu = result;
+      message.nlu = result;
+      if (result.language !== conversation.language) {
+        turn.conversation = (await conversations.update(conversation.id, { language: result.language })) ?? conversation;
+      }
+      await conversations.appendMessage(conversation.id, { role: 'user', text: message.text, language: result.detected.language, intent: result.intent.name });
+      next();
+    } catch (error) {
+      next(error as Error);
+    }
+  };
+}

@@ -1,0 +1,33 @@
+import type { Reply } from '../answer/reply';
+import type { NluResult } from '../nlu/nlu.service';
+import type { Conversation } from '../storage/store';
+
+/** What one turn learnt and said; channels read it to build their response. */
+export interface TurnInfo {
+  conversation: Conversation;
+  /** Only on the turn that created the conversation: the secret for the messages route. */
+  sessionToken?: string;
+  nlu?: NluResult;
+  replies: Reply[];
+}
+
+export const TURN_STATE_KEY = 'zemigra.turn';
+
+/** The inbound message as our channels deliver it to Botkit (extra fields ride in channelData). */
+export interface InboundFields {
+  /** Language the person chose explicitly, if any. */
+  language?: string;
+  /** How replies travel back: over the person's websocket, or in the HTTP response. */
+  delivery: 'socket' | 'http';
+}
+
+/** Minimal view of Botkit's TurnContext that our stages need, so they do not import Botkit. */
+export interface TurnStateHolder {
+  turnState: Map<unknown, unknown> | { get(key: unknown): unknown; set(key: unknown, value: unknown): unknown };
+}
+
+export function turnOf(context: TurnStateHolder): TurnInfo {
+  const turn = context.turnState.get(TURN_STATE_KEY) as TurnInfo | undefined;
+  if (!turn) throw new Error('turn state missing: session middleware did not run');
+  return turn;
+}

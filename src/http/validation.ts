@@ -1,0 +1,23 @@
+import type { RequestHandler } from 'express';
+import type { z } from 'zod';
+import { AppError, type ErrorCode } from '../errors/app-error';
+
+/** Parses a value with a schema or throws the contract's 400 with the first problems listed. */
+export function parseOr400<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, code: ErrorCode = 'invalid_body'): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new AppError(code, details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; '), details);
+}
+
+/** 415 unless the body is declared as JSON (checked before parsing, so nothing else is read). */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  next(req.is('application/json') ? undefined : new AppError('unsupported_media_type'));
+};
+
+/** Wraps an async route so its errors reach the error middleware (express 4 does not). */
+export function route(handler: (...args: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler {
+  return (req, res, next) => {
+    handler(req, res, next).catch(next);
+  };
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n, type Resource, type TFunction } from 'i18next';
+import type { LanguageCode } from './languages';
+
+export type Translate = TFunction;
+
+/**
+ * Fixed texts from `locales/<lng>/<namespace>.json`. Each turn takes its own fixed translator
+ * (`forLanguage`) instead of switching a global language, which would leak between concurrent users.
+ */
+export class Texts {
+  private constructor(private readonly instance: i18n) {}
+
+  static async load(localesDir: string, languages: LanguageCode[], fallbackLanguage: LanguageCode): Promise<Texts> {
+    const resources: Record<string, Record<string, unknown>> = {};
+    const namespaces = new Set<string>();
+    for (const lng of languages) {
+      resources[lng] = {};
+      for (const file of fs.readdirSync(path.join(localesDir, lng))) {
+        if (!file.endsWith('.json')) continue;
+        const ns = file.slice(0, -'.json'.length);
+        namespaces.add(ns);
+        resources[lng][ns] = JSON.parse(fs.readFileSync(path.join(localesDir, lng, file), 'utf8'));
+      }
+    }
+    const instance = i18next.createInstance();
+    await instance.init({
+      resources: resources as Resource,
+      lng: fallbackLanguage,
+      fallbackLng: fallbackLanguage,
+      supportedLngs: languages,
+      ns: [...namespaces],
+      defaultNS: 'chat',
+      interpolation: { escapeValue: false },
+      returnNull: false,
+      initImmediate: false,
+    });
+    return new Texts(instance);
+  }
+
+  forLanguage(language: LanguageCode, namespace = 'chat'): Translate {
+    return this.instance.getFixedT(language, namespace);
+  }
+
+  has(language: LanguageCode, key: string, namespace = 'chat'): boolean {
+    return this.instance.exists(key, { lng: language, ns: namespace, fallbackLng: false });
+  }
+
+  /** All resources of one language and namespace, e.g. for the web chat's UI strings. */
+  bundle(language: LanguageCode, namespace: string): Record<string, unknown> | undefined {
+    return this.instance.getResourceBundle(language, namespace) as Record<string, unknown> | undefined;
+  }
+}

@@ -1,0 +1,75 @@
+import type { AnalysedToken } from '../text/analyser';
+import type { SparseVector } from './softmax-regression';
+
+/** Relative weights of the feature families before TF-IDF and length normalisation. */
+export const FEATURE_WEIGHTS = { stem: 1, bigram: 0.6, charGram: 0.25 } as const;
+const CHAR_GRAM_SIZES = [3, 4, 5];
+
+/**
+ * Features of an analysed message: word stems (meaning), stem bigrams (word order: "nicht
+ * anerkannt"), and character 3–5-grams of each word (typos, inflections, compounds such as
+ * "Anerkennungsverfahren").
+ */
+export function extractFeatures(tokens: AnalysedToken[]): Map<string, number> {
+  const features = new Map<string, number>();
+  const add = (key: string, weight: number) => features.set(key, (features.get(key) ?? 0) + weight);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    add(`s:${token.stem}`, FEATURE_WEIGHTS.stem);
+    if (i + 1 < tokens.length) add(`b:${token.stem} ${tokens[i + 1].stem}`, FEATURE_WEIGHTS.bigram);
+    const padded = `<${token.norm}>`;
+    if (padded.length <= 4) continue;
+    for (const n of CHAR_GRAM_SIZES) {
+      for (let j = 0; j + n <= padded.length; j++) add(`c:${padded.slice(j, j + n)}`, FEATURE_WEIGHTS.charGram);
+    }
+  }
+  return features;
+}
+
+/**
+ * Maps feature strings to indices and applies IDF weighting and L2 normalisation. Features seen in
+ * fewer than `minDocumentFrequency` training messages are dropped: they cannot generalise and
+ * only cost memory.
+ */
+export class FeatureSpace {
+  private readonly index = new Map<string, number>();
+  private idf = new Float32Array(0);
+
+  static fit(documents: Map<string, number>[], minDocumentFrequency = 1): FeatureSpace {
+    const space = new FeatureSpace();
+    const df = new Map<string, number>();
+    for (const doc of documents) for (const key of doc.keys()) df.set(key, (df.get(key) ?? 0) + 1);
+    const idf: number[] = [];
+    for (const [key, count] of df) {
+      if (count < minDocumentFrequency && !key.startsWith('s:')) continue;
+      space.index.set(key, idf.length);
+      idf.push(Math.log((1 + documents.length) / (1 + count)) + 1);
+    }
+    space.idf = Float32Array.from(idf);
+    return space;
+  }
+
+  get size(): number {
+    return this.idf.length;
+  }
+
+  has(feature: string): boolean {
+    return this.index.has(feature);
+  }
+
+  vectorise(features: Map<string, number>): SparseVector {
+    const indices: number[] = [];
+    const values: number[] = [];
+    let norm = 0;
+    for (const [key, weight] of features) {
+      const i = this.index.get(key);
+      if (i === undefined) continue;
+      const value = weight * this.idf[i];
+      indices.push(i);
+      values.push(value);
+      norm += value * value;
+    }
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    return { indices: Uint32Array.from(indices), values: Float32Array.from(values, (v) => v * scale) };
+  }
+}

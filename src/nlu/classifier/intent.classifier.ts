@@ -1,0 +1,59 @@
+import { OUT_OF_SCOPE } from '../../content/intent-files';
+import type { AnalysedToken } from '../text/analyser';
+import { extractFeatures, FeatureSpace } from './features';
+import { DEFAULT_TRAINING, SoftmaxRegression, type SparseVector, type TrainingOptions } from './softmax-regression';
+
+export interface IntentScore {
+  name: string;
+  confidence: number;
+}
+
+export interface IntentPrediction {
+  /** All intents, most likely first. */
+  ranking: IntentScore[];
+  /** Share of the message's words whose stem occurs in in-scope training phrases. */
+  domainCoverage: number;
+}
+
+export interface LabelledTokens {
+  tokens: AnalysedToken[];
+  intent: string;
+}
+
+/** One classifier for all languages: words of different languages rarely collide, and German terms mixed into other languages then help instead of confusing. */
+export class IntentClassifier {
+  private constructor(
+    private readonly space: FeatureSpace,
+    private readonly model: SoftmaxRegression,
+    private readonly intents: string[],
+    private readonly inScopeStems: Set<string>,
+  ) {}
+
+  static train(examples: LabelledTokens[], options: TrainingOptions = DEFAULT_TRAINING): IntentClassifier {
+    const intents = [...new Set(examples.map((e) => e.intent))].sort();
+    const featureMaps = examples.map((e) => extractFeatures(e.tokens));
+    const space = FeatureSpace.fit(featureMaps, 2);
+    const vectors = featureMaps.map((f) => space.vectorise(f));
+    const labels = examples.map((e) => intents.indexOf(e.intent));
+    const model = new SoftmaxRegression(space.size, intents.length);
+    model.train(vectors, labels, options);
+    const inScopeStems = new Set<string>();
+    for (const example of examples) {
+      if (example.intent === OUT_OF_SCOPE) continue;
+      for (const token of example.tokens) inScopeStems.add(token.stem);
+    }
+    return new IntentClassifier(space, model, intents, inScopeStems);
+  }
+
+  get intentNames(): readonly string[] {
+    return this.intents;
+  }
+
+  predict(tokens: AnalysedToken[]): IntentPrediction {
+    const vector: SparseVector = this.space.vectorise(extractFeatures(tokens));
+    const probabilities = this.model.predict(vector);
+    const ranking = this.intents.map((name, i) => ({ name, confidence: probabilities[i] })).sort((a, b) => b.confidence - a.confidence);
+    const known = tokens.filter((t) => this.inScopeStems.has(t.stem)).length;
+    return { ranking, domainCoverage: tokens.length === 0 ? 0 : known / tokens.length };
+  }
+}

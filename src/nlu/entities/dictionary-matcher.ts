@@ -1,0 +1,125 @@
+import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance';
+import { tokenise, type Token } from '../text/tokenise';
+
+export interface DictionaryEntry {
+  type: string;
+  id: string;
+  /** Every surface form, in every language. */
+  names: string[];
+}
+
+export interface DictionaryMatch {
+  type: string;
+  id: string;
+  /** The words of the message that matched, as written. */
+  text: string;
+  start: number;
+  end: number;
+  exact: boolean;
+}
+
+interface Phrase {
+  type: string;
+  id: string;
+  keys: string[];
+}
+
+/** Arabic article and clitics carry no meaning for matching names ("الممرض" = "ممرض"). */
+const ARABIC_PREFIX = /^(?:وال|بال|فال|کال|لل|ال)(?=.{3,})/;
+
+function matchKey(token: Token): string {
+  return token.script === 'Arab' ? token.norm.replace(ARABIC_PREFIX, '') : token.norm;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Same word up to inflection ("медсестра"/"медсестрою", "Lehrer"/"Lehrerin") or a typo
+ * ("Elektricker"): an edit distance of 1 from five letters on, 2 from nine.
+ */
+export function similarWords(a: string, b: string): 'exact' | 'close' | null {
+  if (a === b) return 'exact';
+  const shorter = Math.min(a.length, b.length);
+  if (shorter < 4) return null;
+  const common = commonPrefixLength(a, b);
+  if (common >= 4 && common >= Math.max(a.length, b.length) - 3 && common >= shorter - 1) return 'close';
+  if (shorter < 5) return null;
+  const allowed = shorter >= 9 ? 2 : 1;
+  if (Math.abs(a.length - b.length) > allowed) return null;
+  return DamerauLevenshteinDistance(a, b) <= allowed ? 'close' : null;
+}
+
+/**
+ * Finds dictionary names in a message: longest match first, exact before close. Candidates come
+ * from an index on the first three letters, so a message is compared with a handful of names, not
+ * with the whole dictionary.
+ */
+export class DictionaryMatcher {
+  private readonly byPrefix = new Map<string, Phrase[]>();
+
+  constructor(entries: DictionaryEntry[]) {
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      for (const name of entry.names) {
+        const keys = tokenise(name).map(matchKey);
+        if (keys.length === 0) continue;
+        const signature = `${entry.type}|${entry.id}|${keys.join(' ')}`;
+        if (seen.has(signature)) continue;
+        seen.add(signature);
+        const prefix = keys[0].slice(0, 3);
+        const list = this.byPrefix.get(prefix) ?? [];
+        list.push({ type: entry.type, id: entry.id, keys });
+        this.byPrefix.set(prefix, list);
+      }
+    }
+    for (const list of this.byPrefix.values()) list.sort((a, b) => b.keys.length - a.keys.length);
+  }
+
+  match(tokens: Token[]): DictionaryMatch[] {
+    const keys = tokens.map(matchKey);
+    const matches: DictionaryMatch[] = [];
+    let i = 0;
+    while (i < tokens.length) {
+      const best = this.bestAt(keys, i);
+      if (!best) {
+        i++;
+        continue;
+      }
+      const end = i + best.phrase.keys.length;
+      matches.push({
+        type: best.phrase.type,
+        id: best.phrase.id,
+        text: tokens.slice(i, end).map((t) => t.raw).join(' '),
+        start: i,
+        end,
+        exact: best.exact,
+      });
+      i = end;
+    }
+    return matches;
+  }
+
+  private bestAt(keys: string[], start: number): { phrase: Phrase; exact: boolean } | null {
+    const candidates = this.byPrefix.get(keys[start].slice(0, 3));
+    if (!candidates) return null;
+    let best: { phrase: Phrase; exact: boolean } | null = null;
+    for (const phrase of candidates) {
+      if (start + phrase.keys.length > keys.length) continue;
+      if (best && phrase.keys.length < best.phrase.keys.length) break;
+      let exact = true;
+      let ok = true;
+      for (let k = 0; k < phrase.keys.length && ok; k++) {
+        const similarity = similarWords(keys[start + k], phrase.keys[k]);
+        if (!similarity) ok = false;
+        else if (similarity === 'close') exact = false;
+      }
+      if (ok && (!best || (exact && !best.exact))) best = { phrase, exact };
+    }
+    return best;
+  }
+}

@@ -1,0 +1,43 @@
+import { OUT_OF_SCOPE } from '../content/intent-files';
+import type { IntentPrediction, IntentScore } from './classifier/intent.classifier';
+
+/**
+ * When the service must say "I don't understand" instead of answering. A wrong confident answer
+ * about residence or recognition hurts people; a fallback with a way to a human does not. Several
+ * signals, like Rasa's FallbackClassifier: the out-of-scope class itself, a confidence threshold,
+ * an ambiguity margin between the two best intents, and a domain-vocabulary check.
+ * The constants are checked by `npm run eval` on data training never sees.
+ */
+export const FALLBACK_POLICY = {
+  /** Below this probability the best intent is not trusted. */
+  confidenceThreshold: 0.3,
+  /** Two intents this close are a coin toss … */
+  ambiguityMargin: 0.08,
+  /** … unless the best one is at least this likely. */
+  ambiguityCeiling: 0.5,
+  /** Messages of this many words or more with no known in-scope word are out of scope. */
+  minWordsForVocabularyCheck: 3,
+} as const;
+
+export type FallbackReason = 'out_of_scope_class' | 'low_confidence' | 'ambiguous' | 'outside_domain';
+
+export interface IntentDecision {
+  intent: IntentScore;
+  /** Set when the decision is out_of_scope; says which signal decided. */
+  fallbackReason?: FallbackReason;
+}
+
+export function decideIntent(prediction: IntentPrediction, wordCount: number, policy = FALLBACK_POLICY): IntentDecision {
+  const [best, second] = prediction.ranking;
+  const outOfScope = (reason: FallbackReason): IntentDecision => ({
+    intent: { name: OUT_OF_SCOPE, confidence: best.name === OUT_OF_SCOPE ? best.confidence : 1 - best.confidence },
+    fallbackReason: reason,
+  });
+  if (best.name === OUT_OF_SCOPE) return outOfScope('out_of_scope_class');
+  if (best.confidence < policy.confidenceThreshold) return outOfScope('low_confidence');
+  if (second && best.confidence < policy.ambiguityCeiling && best.confidence - second.confidence < policy.ambiguityMargin) {
+    return outOfScope('ambiguous');
+  }
+  if (wordCount >= policy.minWordsForVocabularyCheck && prediction.domainCoverage === 0) return outOfScope('outside_domain');
+  return { intent: best };
+}

@@ -1,0 +1,122 @@
+import type { LanguageCode, LanguageInfo } from '../../i18n/languages';
+import { prepareText, type Script } from '../text/normalise';
+import { tokenise } from '../text/tokenise';
+
+export interface LanguageGuess {
+  language: LanguageCode;
+  /** 0..1; 1 when the script alone decides. */
+  confidence: number;
+  /** How it was decided: the script has one language, the n-gram model, the session, or the default. */
+  basis: 'script' | 'model' | 'session' | 'default';
+}
+
+/** Messages this short ("ok", "سلام", "danke") say too little; they keep the session's language. */
+export const SHORT_MESSAGE_MAX_WORDS = 2;
+export const SHORT_MESSAGE_MAX_LETTERS = 14;
+/** Below this mean log-likelihood margin per feature, an uncertain guess defers to the session. */
+export const UNCERTAIN_MARGIN = 0.08;
+
+const SMOOTHING = 0.5;
+
+/**
+ * Detects the language of a message: the script narrows the candidates (Arabic script → ar/fa,
+ * Cyrillic → uk/ru, Latin → de/en), then a naive Bayes model over character 1–3-grams and words,
+ * trained on our own texts, decides among them. Only words in the message's main script count, so
+ * German terms inside an Arabic or Ukrainian sentence do not pull it towards German.
+ */
+export class LanguageDetector {
+  private readonly codes: LanguageCode[];
+  private readonly scriptOf = new Map<LanguageCode, Script>();
+  private readonly counts = new Map<string, Float64Array>();
+  private readonly totals: Float64Array;
+  private logProbs = new Map<string, Float64Array>();
+  private unseen = new Float64Array(0);
+
+  constructor(
+    languages: LanguageInfo[],
+    private readonly defaultLanguage: LanguageCode,
+  ) {
+    this.codes = languages.map((l) => l.code);
+    for (const l of languages) this.scriptOf.set(l.code, l.script);
+    this.totals = new Float64Array(this.codes.length);
+  }
+
+  addSample(language: LanguageCode, text: string): void {
+    const index = this.codes.indexOf(language);
+    if (index < 0) return;
+    const script = this.scriptOf.get(language)!;
+    for (const feature of detectionFeatures(text, script)) {
+      let row = this.counts.get(feature);
+      if (!row) this.counts.set(feature, (row = new Float64Array(this.codes.length)));
+      row[index]++;
+      this.totals[index]++;
+    }
+  }
+
+  /** Turns counts into log-probabilities; call once after the samples are added. */
+  train(): void {
+    const vocabulary = this.counts.size;
+    this.unseen = this.totals.map((total) => Math.log(SMOOTHING / (total + SMOOTHING * vocabulary)));
+    this.logProbs = new Map();
+    for (const [feature, row] of this.counts) {
+      this.logProbs.set(feature, row.map((count, i) => Math.log((count + SMOOTHING) / (this.totals[i] + SMOOTHING * vocabulary))));
+    }
+  }
+
+  detect(text: string, sessionLanguage?: LanguageCode | null): LanguageGuess {
+    const tokens = tokenise(text);
+    const letters: Record<Script, number> = { Latn: 0, Cyrl: 0, Arab: 0, Other: 0 };
+    const words: Record<Script, number> = { Latn: 0, Cyrl: 0, Arab: 0, Other: 0 };
+    for (const t of tokens) {
+      letters[t.script] += t.raw.length;
+      words[t.script]++;
+    }
+    const script = (['Latn', 'Cyrl', 'Arab'] as const).reduce<Script>((best, s) => (letters[s] > letters[best] ? s : best), 'Other');
+    const fallback = (): LanguageGuess =>
+      sessionLanguage ? { language: sessionLanguage, confidence: 0, basis: 'session' } : { language: this.defaultLanguage, confidence: 0, basis: 'default' };
+
+    if (script === 'Other') return fallback();
+    const isShort = words[script] <= SHORT_MESSAGE_MAX_WORDS && letters[script] <= SHORT_MESSAGE_MAX_LETTERS;
+    if (isShort && sessionLanguage) return { language: sessionLanguage, confidence: 0, basis: 'session' };
+
+    const candidates = this.codes.map((code, i) => ({ code, i })).filter((c) => this.scriptOf.get(c.code) === script);
+    if (candidates.length === 0) return fallback();
+    if (candidates.length === 1) return { language: candidates[0].code, confidence: 1, basis: 'script' };
+
+    const features = detectionFeatures(text, script);
+    const scores = candidates.map(({ code, i }) => {
+      let score = 0;
+      for (const f of features) score += this.logProbs.get(f)?.[i] ?? this.unseen[i];
+      return { code, score };
+    });
+    scores.sort((a, b) => b.score - a.score);
+    const margin = (scores[0].score - scores[1].score) / Math.max(1, features.length);
+    const sessionIsCandidate = sessionLanguage !== undefined && sessionLanguage !== null && scores.some((s) => s.code === sessionLanguage);
+    if (margin < UNCERTAIN_MARGIN && sessionIsCandidate) return { language: sessionLanguage!, confidence: 0, basis: 'session' };
+    const confidence = 1 / (1 + Math.exp(-margin * features.length));
+    return { language: scores[0].code, confidence, basis: 'model' };
+  }
+}
+
+/**
+ * Features of the words written in `script`: the word itself and its character 1–3-grams with
+ * boundary marks. Built from the lower-cased original (not the matching normalisation, which
+ * deliberately merges Arabic and Persian letter forms that tell the two languages apart).
+ */
+export function detectionFeatures(text: string, script: Script): string[] {
+  const features: string[] = [];
+  for (const token of tokenise(prepareText(text))) {
+    if (token.script !== script) continue;
+    const word = token.raw.toLowerCase();
+    features.push(`w:${word}`);
+    const padded = `_${word}_`;
+    const chars = [...padded];
+    for (let n = 1; n <= 3; n++) {
+      for (let i = 0; i + n <= chars.length; i++) {
+        const gram = chars.slice(i, i + n).join('');
+        if (gram !== '_') features.push(gram);
+      }
+    }
+  }
+  return features;
+}

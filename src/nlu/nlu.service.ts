@@ -1,0 +1,111 @@
+import { OUT_OF_SCOPE, type LabelledText } from '../content/intent-files';
+import type { LanguageCode, LanguageInfo } from '../i18n/languages';
+import { IntentClassifier, type IntentScore } from './classifier/intent.classifier';
+import type { TrainingOptions } from './classifier/softmax-regression';
+import type { DictionaryEntry } from './entities/dictionary-matcher';
+import { EntityExtractor, type Entity } from './entities/entity-extractor';
+import { decideIntent, type FallbackReason } from './fallback.policy';
+import { LanguageDetector, type LanguageGuess } from './language/language-detector';
+import { TextAnalyser } from './text/analyser';
+import { tokenise } from './text/tokenise';
+
+export interface SessionLanguage {
+  language: LanguageCode | null;
+  /** The person chose the language explicitly: answers stay in it whatever they write. */
+  chosen: boolean;
+}
+
+/** Quick-reply payloads ("article:recognition-costs") are machine text: they skip classification. */
+export interface Payload {
+  kind: 'article' | 'intent' | 'profession';
+  value: string;
+}
+/** Choosing a profession from a quick reply asks who recognises it. */
+const PROFESSION_INTENT = 'recognition.authority';
+const PAYLOAD = /^(article|intent|profession):([a-z0-9._-]{1,80})$/;
+
+export interface NluResult {
+  /** The language to answer in. */
+  language: LanguageCode;
+  detected: LanguageGuess;
+  intent: IntentScore;
+  /** The three most likely intents, for analytics and advisors. */
+  ranking: IntentScore[];
+  fallbackReason?: FallbackReason;
+  entities: Entity[];
+  payload?: Payload;
+}
+
+export interface NluTrainingInput {
+  languages: LanguageInfo[];
+  defaultLanguage: LanguageCode;
+  examples: LabelledText[];
+  dictionaries: DictionaryEntry[];
+  /** More text per language for the language detector (e.g. knowledge articles). */
+  languageSamples?: { language: LanguageCode; text: string }[];
+  /** Intent of each article a quick reply can point to (`article:<id>`). */
+  articleIntents?: Record<string, string>;
+  training?: TrainingOptions;
+}
+
+/** The NLU stage: language, intent and entities of one message. Knows nothing of channels or Botkit. */
+export class NluService {
+  private constructor(
+    private readonly analyser: TextAnalyser,
+    private readonly detector: LanguageDetector,
+    private readonly classifier: IntentClassifier,
+    private readonly extractor: EntityExtractor,
+    readonly languages: LanguageCode[],
+    private readonly articleIntents: Record<string, string>,
+  ) {}
+
+  static train(input: NluTrainingInput): NluService {
+    const analyser = new TextAnalyser(input.languages, input.defaultLanguage);
+    const detector = new LanguageDetector(input.languages, input.defaultLanguage);
+    for (const example of input.examples) detector.addSample(example.language, example.text);
+    for (const sample of input.languageSamples ?? []) detector.addSample(sample.language, sample.text);
+    detector.train();
+    const classifier = IntentClassifier.train(
+      input.examples.map((e) => ({ tokens: analyser.analyse(e.text, e.language), intent: e.intent })),
+      input.training,
+    );
+    return new NluService(analyser, detector, classifier, new EntityExtractor(input.dictionaries), input.languages.map((l) => l.code), input.articleIntents ?? {});
+  }
+
+  get intents(): readonly string[] {
+    return this.classifier.intentNames;
+  }
+
+  detectLanguage(text: string, sessionLanguage?: LanguageCode | null): LanguageGuess {
+    return this.detector.detect(text, sessionLanguage);
+  }
+
+  analyse(text: string, session: SessionLanguage): NluResult {
+    const payload = PAYLOAD.exec(text.trim());
+    if (payload) return this.analysePayload({ kind: payload[1] as Payload['kind'], value: payload[2] }, session);
+
+    const detected = this.detector.detect(text, session.language);
+    const language = session.chosen && session.language ? session.language : detected.language;
+    const tokens = this.analyser.stemTokens(tokenise(text), detected.language);
+    const prediction = this.classifier.predict(tokens);
+    const decision = decideIntent(prediction, tokens.length);
+    return {
+      language,
+      detected,
+      intent: decision.intent,
+      ranking: prediction.ranking.slice(0, 3),
+      fallbackReason: decision.fallbackReason,
+      entities: this.extractor.extract(tokens),
+    };
+  }
+
+  private analysePayload(payload: Payload, session: SessionLanguage): NluResult {
+    const language = session.language ?? this.languages[0];
+    const detected: LanguageGuess = { language, confidence: 0, basis: 'session' };
+    const name =
+      payload.kind === 'intent' ? payload.value : payload.kind === 'article' ? this.articleIntents[payload.value] ?? OUT_OF_SCOPE : PROFESSION_INTENT;
+    const intent = { name, confidence: 1 };
+    const entities = payload.kind === 'profession' ? [{ type: 'profession', value: payload.value, text: payload.value }] : [];
+    return { language, detected, intent, ranking: [intent], entities, payload };
+  }
+}

@@ -1,0 +1,127 @@
+import http from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import { AnswerComposer } from './answer/answer-composer';
+import { ChatAdapter } from './channels/web.adapter';
+import type { Config } from './config/config';
+import { labelledTexts, loadEntityDictionaries, loadIntentFiles } from './content/intent-files';
+import { createBot } from './dialog/bot';
+import { AppError, StartupError } from './errors/app-error';
+import { botkitWebhookRoutes } from './http/botkit-webhook.routes';
+import { chatRoutes } from './http/chat.routes';
+import { localeRoutes } from './http/locale.routes';
+import { errorHandler, notFound } from './http/errors.middleware';
+import { Texts } from './i18n/i18n';
+import { loadLanguages } from './i18n/languages';
+import { loadArticles } from './knowledge/articles';
+import { KnowledgeBase } from './knowledge/knowledge-base';
+import { ReferenceData } from './knowledge/reference-data';
+import type { Logger } from './logging/logger';
+import { NluService } from './nlu/nlu.service';
+import { TextAnalyser } from './nlu/text/analyser';
+import { EmbeddedStore } from './storage/embedded/embedded-store';
+import type { Store } from './storage/store';
+
+/** Where the content folders are, relative to CONTENT_DIR. */
+export function contentPaths(root: string) {
+  return {
+    locales: path.join(root, 'locales'),
+    intents: path.join(root, 'intents'),
+    entities: path.join(root, 'intents', 'entities'),
+    articles: path.join(root, 'knowledge', 'articles'),
+    data: path.join(root, 'knowledge', 'data'),
+    publicDir: path.join(root, 'public'),
+  };
+}
+
+/** Everything the service learns from its content folders at start-up. */
+export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LANGUAGE'>) {
+  const paths = contentPaths(config.CONTENT_DIR);
+  const languages = loadLanguages(paths.locales);
+  const codes = languages.map((l) => l.code);
+  if (!codes.includes(config.DEFAULT_LANGUAGE)) throw new Error(`DEFAULT_LANGUAGE ${config.DEFAULT_LANGUAGE} has no folder in locales/`);
+  const texts = await Texts.load(paths.locales, codes, config.DEFAULT_LANGUAGE);
+  const reference = ReferenceData.load(paths.data);
+  const articles = loadArticles(paths.articles);
+  const examples = labelledTexts(loadIntentFiles(paths.intents, codes));
+  const nlu = NluService.train({
+    languages,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+    examples,
+    dictionaries: [...reference.dictionaryEntries(), ...loadEntityDictionaries(paths.entities)],
+    languageSamples: articles.flatMap((a) => Object.entries(a.texts).map(([language, t]) => ({ language, text: `${t.title} ${t.body}` }))),
+    articleIntents: Object.fromEntries(articles.map((a) => [a.id, a.intents[0]])),
+  });
+  const knowledge = new KnowledgeBase(articles, new TextAnalyser(languages, config.DEFAULT_LANGUAGE));
+  return { languages, codes, texts, reference, knowledge, nlu, composer: new AnswerComposer(knowledge, reference) };
+}
+
+export interface Service {
+  server: http.Server;
+  store: Store;
+  adapter: ChatAdapter;
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: HTTP server, store, content, NLU, the Botkit controller and the routes.
+ * /healthz answers from the first moment; /readyz and the API wait for `ready`.
+ */
+export async function createService(config: Config, logger: Logger): Promise<Service> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  const server = http.createServer(app);
+  let ready = false;
+  let store: Store | undefined;
+
+  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const reachable = ready && store ? await store.isReachable() : false;
+    if (reachable) return res.json({ status: 'ready' });
+    res.status(503).json({ status: 'not_ready', reason: !ready ? 'starting: language models are being trained' : 'store unreachable' });
+  });
+  app.use((_req, _res, next) => next(ready ? undefined : new AppError('not_ready')));
+
+  const started = Date.now();
+  if (config.MONGODB_URI) {
+    // Better to refuse than to keep people's data somewhere the operator did not ask for.
+    throw new StartupError('MONGODB_URI is set, but MongoDB support is not built yet (issue #5). Unset it to use the embedded store.');
+  }
+  store = new EmbeddedStore(config.DATA_DIR, { fsync: config.STORE_FSYNC });
+  const brain = await loadBrain(config);
+  const adapter = new ChatAdapter(server, brain.codes, logger);
+  createBot({ adapter, store, ...brain, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
+
+  app.use(chatRoutes({ adapter, conversations: store.conversations, languages: brain.codes, rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE }));
+  app.use(localeRoutes(brain.texts, brain.languages));
+  app.use(botkitWebhookRoutes(adapter, brain.codes, config.CHAT_RATE_LIMIT_PER_MINUTE));
+  app.use(express.static(contentPaths(config.CONTENT_DIR).publicDir, { index: 'index.html', maxAge: '1h' }));
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  ready = true;
+  logger.info({ ms: Date.now() - started, intents: brain.nlu.intents.length, articles: brain.knowledge.articles.length, store: store.kind }, 'service ready');
+
+  const activeStore = store;
+  return {
+    server,
+    store: activeStore,
+    adapter,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : config.PORT);
+        });
+      }),
+    close: async () => {
+      ready = false;
+      await adapter.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await activeStore.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * An append-only file of JSON lines. A write returns only after the line is in the operating
+ * system's file cache, so a killed process loses nothing it acknowledged; with `fsync` it also
+ * survives power loss. A torn last line (the process died mid-write) is dropped on open.
+ */
+export class Journal<Entry> {
+  private fd: number;
+  private bytes = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly fsync: boolean,
+  ) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = fs.openSync(file, 'a');
+    this.bytes = fs.fstatSync(this.fd).size;
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Reads every complete entry in order; truncates a torn tail so later appends stay parseable. */
+  replay(apply: (entry: Entry) => void): void {
+    const text = fs.readFileSync(this.file, 'utf8');
+    let start = 0;
+    let validEnd = 0;
+    while (start < text.length) {
+      const end = text.indexOf('\n', start);
+      if (end === -1) break;
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (line.length === 0) continue;
+      try {
+        apply(JSON.parse(line) as Entry);
+        validEnd = Buffer.byteLength(text.slice(0, start), 'utf8');
+      } catch {
+        break;
+      }
+    }
+    if (validEnd < this.bytes) {
+      fs.ftruncateSync(this.fd, validEnd);
+      this.bytes = validEnd;
+    }
+  }
+
+  append(entry: Entry): void {
+    const line = JSON.stringify(entry) + '\n';
+    this.bytes += fs.writeSync(this.fd, line);
+    if (this.fsync) fs.fsyncSync(this.fd);
+  }
+
+  /**
+   * Replaces the whole file with `entries` (write to a temporary file, fsync, rename), so erased
+   * data really leaves the disk instead of lingering in old journal lines.
+   */
+  rewrite(entries: Iterable<Entry>): void {
+    const tmp = `${this.file}.tmp`;
+    const fd = fs.openSync(tmp, 'w');
+    let bytes = 0;
+    try {
+      let chunk = '';
+      for (const entry of entries) {
+        chunk += JSON.stringify(entry) + '\n';
+        if (chunk.length > 1 << 20) {
+          bytes += fs.writeSync(fd, chunk);
+          chunk = '';
+        }
+      }
+      if (chunk) bytes += fs.writeSync(fd, chunk);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.closeSync(this.fd);
+    fs.renameSync(tmp, this.file);
+    this.fd = fs.openSync(this.file, 'a');
+    this.bytes = bytes;
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}

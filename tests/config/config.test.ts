@@ -1,0 +1,32 @@
+import { loadConfig } from '../../src/config/config';
+import { StartupError } from '../../src/errors/app-error';
+
+describe('configuration', () => {
+  it('starts with defaults from an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATA_DIR).toMatch(/data$/);
+    expect(config.MONGODB_URI).toBeUndefined();
+    expect(config.OFFICE_HOURS).toBe('Mon-Fri 08:00-16:00');
+  });
+
+  it('names every invalid variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(StartupError);
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      expect((error as Error).message).toContain('PORT');
+      expect((error as Error).message).toContain('LOG_LEVEL');
+    }
+  });
+
+  it('refuses an admin e-mail without a password and a weak password', () => {
+    expect(() => loadConfig({ ADMIN_EMAIL: 'admin@example.org' })).toThrow(/together/);
+    expect(() => loadConfig({ ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD/);
+  });
+
+  it('refuses malformed office hours', () => {
+    expect(() => loadConfig({ OFFICE_HOURS: 'weekdays' })).toThrow(/OFFICE_HOURS/);
+    expect(loadConfig({ OFFICE_HOURS: 'always' }).OFFICE_HOURS).toBe('always');
+  });
+});

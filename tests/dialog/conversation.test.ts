@@ -1,0 +1,54 @@
+import { postJson, startService, type RunningService } from '../helpers/service';
+
+/** Whole conversations through the public chat API, like a person would have them. */
+describe('conversations', () => {
+  let running: RunningService;
+  let url: string;
+  beforeAll(async () => {
+    running = await startService({ CHAT_RATE_LIMIT_PER_MINUTE: '0' });
+    url = `${running.baseUrl}/api/v1/chat`;
+  });
+  afterAll(() => running.close());
+
+  it('asks back for the profession, then names the competent body', async () => {
+    const ask = await postJson(url, { text: 'Welche Stelle ist für meine Anerkennung zuständig?' });
+    expect(ask.body.intent.name).toBe('recognition.authority');
+    expect(ask.body.messages[0].quickReplies.map((q: { payload: string }) => q.payload)).toContain('profession:nurse');
+
+    const answer = await postJson(url, { text: 'Elektriker', sessionId: ask.body.sessionId });
+    expect(answer.body.entities).toEqual([expect.objectContaining({ type: 'profession', value: 'electrician' })]);
+    expect(answer.body.messages[0].text).toContain('Handwerkskammer');
+    expect(answer.body.sources.length).toBeGreaterThan(0);
+  });
+
+  it('answers a profession question at once when the profession is named, in Arabic', async () => {
+    const { body } = await postJson(url, { text: 'أنا ممرضة من سوريا، من المسؤول عن الاعتراف بشهادتي؟' });
+    expect(body.language).toBe('ar');
+    expect(body.messages[0].text).toContain('Landesverwaltungsamt');
+  });
+
+  it('lets "talk to a human" interrupt a dialog and says honestly what is possible', async () => {
+    const ask = await postJson(url, { text: 'Who is responsible for recognising my degree?' });
+    const human = await postJson(url, { text: 'I want to talk to a real person', sessionId: ask.body.sessionId });
+    expect(human.body.intent.name).toBe('handoff.request');
+    expect(human.body.messages[0].text).toMatch(/Jugendmigrationsdienst|JMD/);
+    const next = await postJson(url, { text: 'What does recognition cost?', sessionId: ask.body.sessionId });
+    expect(next.body.intent.name).toBe('recognition.costs');
+  });
+
+  it('gives immediate contacts for urgent messages in the person\'s language', async () => {
+    const { body } = await postJson(url, { text: 'Мене завтра депортують, що робити?' });
+    expect(body.intent.name).toBe('escalation.urgent');
+    expect(body.language).toBe('uk');
+    expect(body.messages[0].text).toContain('110');
+  });
+
+  it('follows a quick reply to a related article', async () => {
+    const first = await postJson(url, { text: 'Wie viel kostet die Anerkennung?' });
+    const related = first.body.messages[0].quickReplies.find((q: { payload: string }) => q.payload.startsWith('article:'));
+    expect(related).toBeDefined();
+    const followed = await postJson(url, { text: related.payload, sessionId: first.body.sessionId });
+    expect(followed.body.language).toBe('de');
+    expect(followed.body.messages[0].text).toContain(related.title);
+  });
+});

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/config';
+import { createLogger } from '../../src/logging/logger';
+import { createService, loadBrain, type Service } from '../../src/service';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface RunningService {
+  service: Service;
+  baseUrl: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The real service on a free port with a fresh data directory. */
+export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONTENT_DIR: ROOT, LOG_LEVEL: 'silent', ...env });
+  const service = await createService(config, createLogger('silent'));
+  const port = await service.listen();
+  return {
+    service,
+    baseUrl: `http://127.0.0.1:${port}`,
+    dataDir,
+    close: () => service.close(),
+  };
+}
+
+let brain: ReturnType<typeof loadBrain> | undefined;
+/** NLU, knowledge and texts trained from the real content, shared by the tests of one file. */
+export function sharedBrain(): ReturnType<typeof loadBrain> {
+  brain ??= loadBrain({ CONTENT_DIR: ROOT, DEFAULT_LANGUAGE: 'de' });
+  return brain;
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text for the assertion message */
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}

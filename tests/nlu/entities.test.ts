@@ -1,0 +1,30 @@
+import { sharedBrain } from '../helpers/service';
+
+const fresh = { language: null, chosen: false };
+const entity = async (text: string, type: string) => {
+  const { nlu } = await sharedBrain();
+  return nlu.analyse(text, fresh).entities.find((e) => e.type === type)?.value;
+};
+
+describe('entities from the real dictionaries', () => {
+  it.each([
+    ['Ich bin Krankenschwester', 'nurse'],
+    ['I am a registered nurse', 'nurse'],
+    ['أنا ممرضة من سوريا', 'nurse'],
+    ['Я працюю медсестрою', 'nurse'],
+    ['Я работаю медсестрой', 'nurse'],
+    ['من پرستار هستم', 'nurse'],
+    ['ich bin Elektricker', 'electrician'],
+  ])('profession in "%s"', async (text, id) => {
+    expect(await entity(text, 'profession')).toBe(id);
+  });
+
+  it('finds places in Sachsen-Anhalt, countries, residence status and German level', async () => {
+    expect(await entity('Ich wohne in Wernigerode', 'place')).toBe('wernigerode');
+    expect(await entity('I live in Magdeburg', 'place')).toBe('magdeburg');
+    expect(await entity('Ich komme aus Afghanistan', 'country')).toBe('af');
+    expect(await entity('Я з України', 'country')).toBe('ua');
+    expect(await entity('ich habe eine Duldung', 'residence_status')).toBe('duldung');
+    expect(await entity('Ich habe Deutsch B1 gemacht', 'german_level')).toBe('B1');
+  });
+});

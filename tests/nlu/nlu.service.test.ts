@@ -1,0 +1,80 @@
+import { sharedBrain } from '../helpers/service';
+
+const fresh = { language: null, chosen: false };
+
+describe('NLU on the real training data', () => {
+  it.each([
+    ['de', 'Muss ich meinen Abschluss als Elektriker anerkennen lassen?', 'recognition.need'],
+    ['en', 'which documents do i need for the recognition application', 'recognition.documents'],
+    ['ar', 'كم تكلفة الاعتراف بشهادتي؟', 'recognition.costs'],
+    ['uk', 'Де можна записатися на курс німецької мови?', 'language.courses'],
+    ['ru', 'Как найти место для профессионального обучения?', 'training.find'],
+    ['fa', 'برای استخدام نیروی کار از خارج چه باید بکنیم؟', 'employer.hire_abroad'],
+  ])('understands %s: %s', async (language, text, intent) => {
+    const { nlu } = await sharedBrain();
+    const result = nlu.analyse(text, fresh);
+    expect({ language: result.language, intent: result.intent.name }).toEqual({ language, intent });
+  });
+
+  it('tolerates typos in key terms', async () => {
+    const { nlu } = await sharedBrain();
+    expect(nlu.analyse('wie lange dauert die anerkenung', fresh).intent.name).toBe('recognition.duration');
+  });
+
+  it('understands German terms mixed into other languages', async () => {
+    const { nlu } = await sharedBrain();
+    const result = nlu.analyse('هل يمكنني الحصول على Ausbildungsduldung إذا عندي Duldung؟', fresh);
+    expect(result.language).toBe('ar');
+    expect(result.intent.name).toBe('residence.training');
+  });
+
+  it('always treats threats of deportation or violence as urgent', async () => {
+    const { nlu } = await sharedBrain();
+    expect(nlu.analyse('Morgen werde ich abgeschoben, bitte helfen Sie mir', fresh).intent.name).toBe('escalation.urgent');
+    expect(nlu.analyse('my boss took my passport and does not pay me', fresh).intent.name).toBe('escalation.urgent');
+  });
+
+  it('rejects messages outside the domain', async () => {
+    const { nlu } = await sharedBrain();
+    for (const text of ['what is the weather tomorrow in Berlin', 'Wie backe ich einen Schokoladenkuchen?', 'asdf qwer zxcv']) {
+      expect({ text, intent: nlu.analyse(text, fresh).intent.name }).toEqual({ text, intent: 'out_of_scope' });
+    }
+  });
+
+  it('answers in the chosen language whatever the message language', async () => {
+    const { nlu } = await sharedBrain();
+    const result = nlu.analyse('Wie lange dauert die Anerkennung?', { language: 'fa', chosen: true });
+    expect(result.language).toBe('fa');
+    expect(result.detected.language).toBe('de');
+    expect(result.intent.name).toBe('recognition.duration');
+  });
+
+  it('treats quick-reply payloads as machine text', async () => {
+    const { nlu } = await sharedBrain();
+    const result = nlu.analyse('profession:nurse', { language: 'ru', chosen: false });
+    expect(result.language).toBe('ru');
+    expect(result.entities).toEqual([{ type: 'profession', value: 'nurse', text: 'nurse' }]);
+  });
+});
+
+describe('language detection', () => {
+  it.each([
+    ['Ich möchte eine Ausbildung als Koch in Magdeburg machen', 'de'],
+    ['I would like to start an apprenticeship as a cook', 'en'],
+    ['أريد أن أبدأ تدريبا مهنيا كطباخ', 'ar'],
+    ['Я хочу почати навчання на кухаря', 'uk'],
+    ['Я хочу начать обучение на повара', 'ru'],
+    ['من می‌خواهم آموزش آشپزی را شروع کنم', 'fa'],
+    ['I need Anerkennung for my Ausbildung as Pflegefachkraft', 'en'],
+  ])('detects %s as %s', async (text, language) => {
+    const { nlu } = await sharedBrain();
+    expect(nlu.detectLanguage(text).language).toBe(language);
+  });
+
+  it('keeps the session language for very short messages', async () => {
+    const { nlu } = await sharedBrain();
+    expect(nlu.detectLanguage('ok', 'ar').language).toBe('ar');
+    expect(nlu.detectLanguage('سلام', 'de').language).toBe('de');
+    expect(nlu.detectLanguage('danke', 'uk').language).toBe('uk');
+  });
+});
