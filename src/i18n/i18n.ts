@@ -35,6 +35,8 @@ export class Texts {
       interpolation: { escapeValue: false },
       returnNull: false,
       initImmediate: false,
+      // Keep stdout for structured logs only.
+      showSupportNotice: false,
     });
     return new Texts(instance);
   }

@@ -69,7 +69,7 @@ describe('web chat over the websocket (Botkit web adapter protocol)', () => {
     expect((await next()).error.code).toBe('invalid_json');
     ws.send(JSON.stringify({ type: 'message', user: { $gt: '' }, text: 'hi' }));
     expect((await next()).error.code).toBe('invalid_body');
-    ws.send(JSON.stringify({ type: 'message', user: '__proto__', text: 'hi' }));
+    ws.send(JSON.stringify({ type: 'message', user: 'short', text: 'hi' }));
     expect((await next()).error.code).toBe('invalid_body');
     ws.send(JSON.stringify({ type: 'message', user: 'valid-user-99', text: 'Hallo' }));
     expect((await next((m) => m.type === 'message')).text.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ describe('messages route and erasure', () => {
 
   const get = async (path: string, token?: string) => {
     const response = await fetch(`${running.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as any };
   };
 
   it('lists the conversation after a cursor with the session token', async () => {

@@ -13,7 +13,7 @@ export function createProfessionDialog(
   controller: Botkit,
   composer: AnswerComposer,
   texts: Texts,
-  answerTurn: (bot: BotWorker, message: BotkitMessage, options: { mayAskBack: boolean }) => Promise<void>,
+  answerTurn: (bot: BotWorker, message: BotkitMessage, options: { askedForProfession: boolean }) => Promise<void>,
 ): BotkitConversation {
   const dialog = new BotkitConversation(PROFESSION_DIALOG, controller);
   dialog.before('default', async (convo) => {
@@ -26,7 +26,7 @@ export function createProfessionDialog(
     // Triple braces: the prompt is our own text and must not be HTML-escaped by the template engine.
     { text: ['{{{vars.prompt}}}'], quick_replies: (_line: unknown, vars: Record<string, unknown>) => vars.choices as never[] },
     async (_answer, _convo, bot, message) => {
-      await answerTurn(bot, message as BotkitMessage, { mayAskBack: false });
+      await answerTurn(bot, message as BotkitMessage, { askedForProfession: true });
     },
     'profession',
   );

@@ -28,7 +28,7 @@ export interface MessageHandlerDeps {
  * for the profession), a knowledge article for the intent, a fixed text, or the honest fallback.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
-  return async function answerTurn(bot: BotWorker, message: BotkitMessage, options: { mayAskBack?: boolean } = {}): Promise<void> {
+  return async function answerTurn(bot: BotWorker, message: BotkitMessage, options: { askedForProfession?: boolean } = {}): Promise<void> {
     const nlu = turnOf(bot.getConfig('context')).nlu;
     if (!nlu) return;
     const { language } = nlu;
@@ -41,8 +41,12 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
 
     const professionId = nlu.entities.find((e) => e.type === 'profession')?.value;
     const profession = professionId ? deps.reference.profession(professionId) : undefined;
-    if (profession && PROFESSION_INTENTS.has(intent)) return reply(deps.composer.profession(profession, language, t));
-    if (ASK_PROFESSION_INTENTS.has(intent) && !nlu.payload && options.mayAskBack !== false) return bot.beginDialog(PROFESSION_DIALOG, { language });
+    if (profession && (PROFESSION_INTENTS.has(intent) || options.askedForProfession)) {
+      // "Elektriker" alone says little; as the answer to our question it says which body is asked for.
+      if (!PROFESSION_INTENTS.has(intent)) nlu.intent = { name: 'recognition.authority', confidence: 1 };
+      return reply(deps.composer.profession(profession, language, t));
+    }
+    if (ASK_PROFESSION_INTENTS.has(intent) && !nlu.payload && !options.askedForProfession) return bot.beginDialog(PROFESSION_DIALOG, { language });
 
     if (intent !== OUT_OF_SCOPE) {
       const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '' });
