@@ -4,7 +4,7 @@ import express from 'express';
 import { AnswerComposer } from './answer/answer-composer';
 import { ChatAdapter } from './channels/web.adapter';
 import type { Config } from './config/config';
-import { labelledTexts, loadEntityDictionaries, loadIntentFiles } from './content/intent-files';
+import { labelledTexts, loadConcepts, loadEntityDictionaries, loadIntentFiles } from './content/intent-files';
 import { createBot } from './dialog/bot';
 import { AppError, StartupError } from './errors/app-error';
 import { botkitWebhookRoutes } from './http/botkit-webhook.routes';
@@ -28,6 +28,7 @@ export function contentPaths(root: string) {
     locales: path.join(root, 'locales'),
     intents: path.join(root, 'intents'),
     entities: path.join(root, 'intents', 'entities'),
+    lexicon: path.join(root, 'intents', 'lexicon'),
     articles: path.join(root, 'knowledge', 'articles'),
     data: path.join(root, 'knowledge', 'data'),
     publicDir: path.join(root, 'public'),
@@ -48,6 +49,7 @@ export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LA
     languages,
     defaultLanguage: config.DEFAULT_LANGUAGE,
     examples,
+    concepts: loadConcepts(paths.lexicon),
     dictionaries: [...reference.dictionaryEntries(), ...loadEntityDictionaries(paths.entities)],
     languageSamples: articles.flatMap((a) => Object.entries(a.texts).map(([language, t]) => ({ language, text: `${t.title} ${t.body}` }))),
     articleIntents: Object.fromEntries(articles.map((a) => [a.id, a.intents[0]])),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { StartupError } from '../errors/app-error';
 import type { LanguageCode } from '../i18n/languages';
 import type { DictionaryEntry } from '../nlu/entities/dictionary-matcher';
+import { conceptFileSchema, type ConceptEntry } from '../nlu/classifier/concept-lexicon';
 import { listFiles, readYaml } from './yaml-files';
 
 export const OUT_OF_SCOPE = 'out_of_scope';
@@ -71,4 +72,9 @@ export function loadEntityDictionaries(dir: string): DictionaryEntry[] {
       ? loadEntityFile(file).map((e) => ({ type, id: e.id, names: Object.values(e.names).flat() }))
       : [];
   });
+}
+
+/** Cross-language concepts for the classifier: every `intents/lexicon/*.yaml`. */
+export function loadConcepts(dir: string): ConceptEntry[] {
+  return listFiles(dir, '.yaml').flatMap((file) => readYaml(file, conceptFileSchema));
 }

@@ -1,5 +1,6 @@
 import { OUT_OF_SCOPE, type LabelledText } from '../content/intent-files';
 import type { LanguageCode, LanguageInfo } from '../i18n/languages';
+import { ConceptLexicon, type ConceptEntry } from './classifier/concept-lexicon';
 import { IntentClassifier, type IntentScore } from './classifier/intent.classifier';
 import type { TrainingOptions } from './classifier/softmax-regression';
 import type { DictionaryEntry } from './entities/dictionary-matcher';
@@ -41,6 +42,8 @@ export interface NluTrainingInput {
   defaultLanguage: LanguageCode;
   examples: LabelledText[];
   dictionaries: DictionaryEntry[];
+  /** Cross-language concepts (intents/lexicon) shared by the classifier's features. */
+  concepts?: ConceptEntry[];
   /** More text per language for the language detector (e.g. knowledge articles). */
   languageSamples?: { language: LanguageCode; text: string }[];
   /** Intent of each article a quick reply can point to (`article:<id>`). */
@@ -68,6 +71,7 @@ export class NluService {
     const classifier = IntentClassifier.train(
       input.examples.map((e) => ({ tokens: analyser.analyse(e.text, e.language), intent: e.intent })),
       input.training,
+      new ConceptLexicon(input.concepts ?? []),
     );
     return new NluService(analyser, detector, classifier, new EntityExtractor(input.dictionaries), input.languages.map((l) => l.code), input.articleIntents ?? {});
   }

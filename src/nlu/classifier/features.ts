@@ -1,21 +1,23 @@
 import type { AnalysedToken } from '../text/analyser';
+import { ConceptLexicon } from './concept-lexicon';
 import type { SparseVector } from './softmax-regression';
 
 /** Relative weights of the feature families before TF-IDF and length normalisation. */
-export const FEATURE_WEIGHTS = { stem: 1, bigram: 0.6, charGram: 0.25 } as const;
+export const FEATURE_WEIGHTS = { stem: 1, bigram: 0.6, charGram: 0.25, concept: 1 } as const;
 const CHAR_GRAM_SIZES = [3, 4, 5];
 
 /**
  * Features of an analysed message: word stems (meaning), stem bigrams (word order: "nicht
  * anerkannt"), and character 3–5-grams of each word (typos, inflections, compounds such as
- * "Anerkennungsverfahren").
+ * "Anerkennungsverfahren"), and the cross-language concepts of each word (see concept-lexicon.ts).
  */
-export function extractFeatures(tokens: AnalysedToken[]): Map<string, number> {
+export function extractFeatures(tokens: AnalysedToken[], lexicon = ConceptLexicon.empty()): Map<string, number> {
   const features = new Map<string, number>();
   const add = (key: string, weight: number) => features.set(key, (features.get(key) ?? 0) + weight);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     add(`s:${token.stem}`, FEATURE_WEIGHTS.stem);
+    for (const concept of lexicon.conceptsOf(token)) add(`k:${concept}`, FEATURE_WEIGHTS.concept);
     if (i + 1 < tokens.length) add(`b:${token.stem} ${tokens[i + 1].stem}`, FEATURE_WEIGHTS.bigram);
     const padded = `<${token.norm}>`;
     if (padded.length <= 4) continue;

@@ -1,5 +1,6 @@
 import { OUT_OF_SCOPE } from '../../content/intent-files';
 import type { AnalysedToken } from '../text/analyser';
+import { ConceptLexicon } from './concept-lexicon';
 import { extractFeatures, FeatureSpace } from './features';
 import { DEFAULT_TRAINING, SoftmaxRegression, type SparseVector, type TrainingOptions } from './softmax-regression';
 
@@ -27,11 +28,12 @@ export class IntentClassifier {
     private readonly model: SoftmaxRegression,
     private readonly intents: string[],
     private readonly inScopeStems: Set<string>,
+    private readonly lexicon: ConceptLexicon,
   ) {}
 
-  static train(examples: LabelledTokens[], options: TrainingOptions = DEFAULT_TRAINING): IntentClassifier {
+  static train(examples: LabelledTokens[], options: TrainingOptions = DEFAULT_TRAINING, lexicon = ConceptLexicon.empty()): IntentClassifier {
     const intents = [...new Set(examples.map((e) => e.intent))].sort();
-    const featureMaps = examples.map((e) => extractFeatures(e.tokens));
+    const featureMaps = examples.map((e) => extractFeatures(e.tokens, lexicon));
     const space = FeatureSpace.fit(featureMaps, 2);
     const vectors = featureMaps.map((f) => space.vectorise(f));
     const labels = examples.map((e) => intents.indexOf(e.intent));
@@ -42,7 +44,7 @@ export class IntentClassifier {
       if (example.intent === OUT_OF_SCOPE) continue;
       for (const token of example.tokens) inScopeStems.add(token.stem);
     }
-    return new IntentClassifier(space, model, intents, inScopeStems);
+    return new IntentClassifier(space, model, intents, inScopeStems, lexicon);
   }
 
   get intentNames(): readonly string[] {
@@ -50,7 +52,7 @@ export class IntentClassifier {
   }
 
   predict(tokens: AnalysedToken[]): IntentPrediction {
-    const vector: SparseVector = this.space.vectorise(extractFeatures(tokens));
+    const vector: SparseVector = this.space.vectorise(extractFeatures(tokens, this.lexicon));
     const probabilities = this.model.predict(vector);
     const ranking = this.intents.map((name, i) => ({ name, confidence: probabilities[i] })).sort((a, b) => b.confidence - a.confidence);
     const known = tokens.filter((t) => this.inScopeStems.has(t.stem)).length;

@@ -17,6 +17,7 @@ export const SHORT_MESSAGE_MAX_LETTERS = 14;
 export const UNCERTAIN_MARGIN = 0.08;
 
 const SMOOTHING = 0.5;
+const LATIN_WORD_WEIGHT = 0.5;
 
 /**
  * Detects the language of a message: the script narrows the candidates (Arabic script → ar/fa,
@@ -71,7 +72,7 @@ export class LanguageDetector {
       letters[t.script] += t.raw.length;
       words[t.script]++;
     }
-    const script = (['Latn', 'Cyrl', 'Arab'] as const).reduce<Script>((best, s) => (letters[s] > letters[best] ? s : best), 'Other');
+    const script = mainScript(words);
     const fallback = (): LanguageGuess =>
       sessionLanguage ? { language: sessionLanguage, confidence: 0, basis: 'session' } : { language: this.defaultLanguage, confidence: 0, basis: 'default' };
 
@@ -96,6 +97,15 @@ export class LanguageDetector {
     const confidence = 1 / (1 + Math.exp(-margin * features.length));
     return { language: scores[0].code, confidence, basis: 'model' };
   }
+}
+
+/**
+ * The script most words are written in. People writing Arabic, Persian, Ukrainian or Russian mix in
+ * German terms ("Ausbildungsduldung"), rarely the other way round, so a Latin word counts half.
+ */
+function mainScript(words: Record<Script, number>): Script {
+  const weight = (s: Script) => (s === 'Latn' ? words[s] * LATIN_WORD_WEIGHT : words[s]);
+  return (['Cyrl', 'Arab', 'Latn'] as const).reduce<Script>((best, s) => (words[s] > 0 && (best === 'Other' || weight(s) > weight(best)) ? s : best), 'Other');
 }
 
 /**

@@ -14,7 +14,11 @@ export type Stem = (normalisedToken: string) => string;
  * text (ی, ه), see normalise.ts.
  */
 const ARABIC_PREFIXES = ['وال', 'بال', 'کال', 'فال', 'لل', 'ال'];
-const ARABIC_SUFFIXES = ['ها', 'ان', 'ات', 'ون', 'ین', 'یه', 'ه', 'ی'];
+/**
+ * Longest first. The possessive forms after a feminine noun keep its teh ("شهادتی", my
+ * certificate): stripping "تی" lets it meet "شهاده" (teh marbuta normalised to heh), stemmed "شهاد".
+ */
+const ARABIC_SUFFIXES = ['تهم', 'تکم', 'تها', 'تنا', 'هم', 'کم', 'نا', 'تی', 'تک', 'ها', 'ان', 'ات', 'ون', 'ین', 'یه', 'ه', 'ی', 'ک'];
 export function arabicLightStem(token: string): string {
   let word = token;
   for (const prefix of ARABIC_PREFIXES) {

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { StartupError } from '../../errors/app-error';
+import type { Token } from '../text/tokenise';
+import { tokenise } from '../text/tokenise';
+
+export const conceptFileSchema = z.array(
+  z.object({
+    id: z.string().regex(/^[a-z_]+$/),
+    terms: z.record(z.string(), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)),
+  }),
+);
+export type ConceptEntry = z.infer<typeof conceptFileSchema>[number];
+
+/** Terms shorter than this may not be prefixes: "ki*" would match half the dictionary. */
+const MIN_PREFIX_LENGTH = 3;
+
+/**
+ * Maps words of any language to shared concepts ("Kosten", "cost", "تكلفة", "вартість" → cost), from
+ * intents/lexicon. The classifier gets the concept as an extra feature, so the many German and
+ * English training phrases teach it what the fewer Arabic, Persian, Ukrainian and Russian ones
+ * cannot. Terms are written once and normalised exactly like message words.
+ */
+export class ConceptLexicon {
+  private readonly exact = new Map<string, string[]>();
+  private readonly prefixes = new Map<string, string[]>();
+  private longestPrefix = 0;
+
+  constructor(entries: ConceptEntry[]) {
+    for (const entry of entries) {
+      for (const [language, terms] of Object.entries(entry.terms)) {
+        for (const term of terms) this.add(entry.id, language, term);
+      }
+    }
+  }
+
+  static empty(): ConceptLexicon {
+    return new ConceptLexicon([]);
+  }
+
+  /** Concept ids of one word, matched on its normalised form and its stem. */
+  conceptsOf(token: Token & { stem?: string }): string[] {
+    const found = new Set<string>();
+    for (const form of token.stem && token.stem !== token.norm ? [token.norm, token.stem] : [token.norm]) {
+      for (const id of this.exact.get(form) ?? []) found.add(id);
+      const limit = Math.min(form.length, this.longestPrefix);
+      for (let length = MIN_PREFIX_LENGTH; length <= limit; length++) {
+        for (const id of this.prefixes.get(form.slice(0, length)) ?? []) found.add(id);
+      }
+    }
+    return [...found];
+  }
+
+  private add(id: string, language: string, term: string): void {
+    const isPrefix = term.endsWith('*');
+    const tokens = tokenise(isPrefix ? term.slice(0, -1) : term);
+    if (tokens.length !== 1) throw new StartupError(`concept ${id} (${language}): "${term}" must be one word`);
+    const form = tokens[0].norm;
+    if (isPrefix && form.length < MIN_PREFIX_LENGTH) {
+      throw new StartupError(`concept ${id} (${language}): prefix "${term}" is shorter than ${MIN_PREFIX_LENGTH} letters`);
+    }
+    const target = isPrefix ? this.prefixes : this.exact;
+    const ids = target.get(form) ?? [];
+    if (!ids.includes(id)) target.set(form, [...ids, id]);
+    if (isPrefix) this.longestPrefix = Math.max(this.longestPrefix, form.length);
+  }
+}
