@@ -4,8 +4,9 @@
  * ever looking at the held-out set that `npm run eval` reports on.
  */
 import path from 'node:path';
-import { labelledTexts, loadIntentFiles, type LabelledText } from '../src/content/intent-files';
+import { labelledTexts, loadConcepts, loadIntentFiles, type LabelledText } from '../src/content/intent-files';
 import { loadLanguages } from '../src/i18n/languages';
+import { ConceptLexicon } from '../src/nlu/classifier/concept-lexicon';
 import { IntentClassifier } from '../src/nlu/classifier/intent.classifier';
 import { DEFAULT_TRAINING } from '../src/nlu/classifier/softmax-regression';
 import { decideIntent, FALLBACK_POLICY } from '../src/nlu/fallback.policy';
@@ -17,6 +18,7 @@ const root = path.resolve(__dirname, '..');
 const languages = loadLanguages(path.join(root, 'locales'));
 const examples = labelledTexts(loadIntentFiles(path.join(root, 'intents'), languages.map((l) => l.code)));
 const analyser = new TextAnalyser(languages, 'de');
+const lexicon = new ConceptLexicon(loadConcepts(path.join(root, 'intents', 'lexicon')));
 const training = { ...DEFAULT_TRAINING, ...JSON.parse(process.argv[2] ?? '{}') };
 const policy = { ...FALLBACK_POLICY, ...JSON.parse(process.argv[3] ?? '{}') };
 
@@ -33,7 +35,7 @@ for (const e of examples) {
 const perLanguage: Record<string, { n: number; raw: number; decided: number }> = {};
 for (let fold = 0; fold < FOLDS; fold++) {
   const train = examples.filter((e) => foldOf.get(e) !== fold);
-  const classifier = IntentClassifier.train(train.map((e) => ({ tokens: analyser.analyse(e.text, e.language), intent: e.intent })), training);
+  const classifier = IntentClassifier.train(train.map((e) => ({ tokens: analyser.analyse(e.text, e.language), intent: e.intent })), training, lexicon);
   for (const e of examples.filter((x) => foldOf.get(x) === fold)) {
     const tokens = analyser.stemTokens(tokenise(e.text), e.language);
     const prediction = classifier.predict(tokens);

@@ -10,9 +10,9 @@ import type { IntentPrediction, IntentScore } from './classifier/intent.classifi
  */
 export const FALLBACK_POLICY = {
   /** Below this probability the best intent is not trusted. */
-  confidenceThreshold: 0.3,
+  confidenceThreshold: 0.25,
   /** Two intents this close are a coin toss … */
-  ambiguityMargin: 0.08,
+  ambiguityMargin: 0.05,
   /** … unless the best one is at least this likely. */
   ambiguityCeiling: 0.5,
   /** Messages of this many words or more with no known in-scope word are out of scope. */

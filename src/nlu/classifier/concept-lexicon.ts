@@ -11,6 +11,16 @@ export const conceptFileSchema = z.array(
 );
 export type ConceptEntry = z.infer<typeof conceptFileSchema>[number];
 
+/**
+ * Arabic writes the article and short particles onto the word ("بالوثائق", "ببياناتي", "لشهادتي").
+ * The stemmer strips only the safe combinations; for matching concept terms every reading is tried.
+ */
+const ARABIC_CLITICS = ['وبال', 'وال', 'بال', 'فال', 'کال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل', 'ک'];
+function withoutArabicClitics(form: string): string[] {
+  if (!/^[\u0600-\u06FF]/.test(form)) return [];
+  return ARABIC_CLITICS.filter((c) => form.startsWith(c) && form.length - c.length >= 3).map((c) => form.slice(c.length));
+}
+
 /** Terms shorter than this may not be prefixes: "ki*" would match half the dictionary. */
 const MIN_PREFIX_LENGTH = 3;
 
@@ -40,7 +50,8 @@ export class ConceptLexicon {
   /** Concept ids of one word, matched on its normalised form and its stem. */
   conceptsOf(token: Token & { stem?: string }): string[] {
     const found = new Set<string>();
-    for (const form of token.stem && token.stem !== token.norm ? [token.norm, token.stem] : [token.norm]) {
+    const forms = new Set([token.norm, ...(token.stem ? [token.stem] : []), ...withoutArabicClitics(token.norm)]);
+    for (const form of forms) {
       for (const id of this.exact.get(form) ?? []) found.add(id);
       const limit = Math.min(form.length, this.longestPrefix);
       for (let length = MIN_PREFIX_LENGTH; length <= limit; length++) {

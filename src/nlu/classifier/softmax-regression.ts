@@ -11,7 +11,7 @@ export interface TrainingOptions {
   seed: number;
 }
 
-export const DEFAULT_TRAINING: TrainingOptions = { epochs: 24, learningRate: 0.5, l2: 1e-5, seed: 42 };
+export const DEFAULT_TRAINING: TrainingOptions = { epochs: 60, learningRate: 1, l2: 1e-5, seed: 42 };
 
 /**
  * Multinomial logistic regression trained with SGD. Chosen over natural's classifiers because it
