@@ -69,6 +69,7 @@
     renderMessage({ text: shown || text }, 'user');
     var frame = { type: 'message', user: state.sessionId, channel: 'socket', text: text };
     if (state.language) frame.language = state.language;
+    if (state.token) frame.token = state.token;
     socket.send(JSON.stringify(frame));
     $('status').textContent = ui.typing || '';
   }
@@ -78,7 +79,7 @@
     socket = new WebSocket(url);
     socket.onopen = function () {
       $('status').textContent = '';
-      socket.send(JSON.stringify({ type: retry || state.greeted ? 'welcome_back' : 'hello', user: state.sessionId, channel: 'socket', language: state.language || undefined }));
+      socket.send(JSON.stringify({ type: retry || state.greeted ? 'welcome_back' : 'hello', user: state.sessionId, channel: 'socket', language: state.language || undefined, token: state.token || undefined }));
       state.greeted = true; save(); retry = 0;
     };
     socket.onmessage = function (event) {

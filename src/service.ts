@@ -6,6 +6,7 @@ import { ChatAdapter } from './channels/web.adapter';
 import type { Config } from './config/config';
 import { labelledTexts, loadConcepts, loadEntityDictionaries, loadIntentFiles } from './content/intent-files';
 import { createBot } from './dialog/bot';
+import { tokenMatches } from './dialog/middleware/session.middleware';
 import { AppError, StartupError } from './errors/app-error';
 import { botkitWebhookRoutes } from './http/botkit-webhook.routes';
 import { chatRoutes } from './http/chat.routes';
@@ -93,7 +94,10 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   }
   store = new EmbeddedStore(config.DATA_DIR, { fsync: config.STORE_FSYNC });
   const brain = await loadBrain(config);
-  const adapter = new ChatAdapter(server, brain.codes, logger);
+  const adapter = new ChatAdapter(server, brain.codes, logger, async (sessionId, token) => {
+    const conversation = await store.conversations.get(sessionId);
+    return !conversation || tokenMatches(conversation.tokenHash, token);
+  });
   createBot({ adapter, store, ...brain, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
 
   app.use(chatRoutes({ adapter, conversations: store.conversations, languages: brain.codes, rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE }));

@@ -25,15 +25,18 @@ export function languageCode(languages: readonly string[]) {
     .refine((l) => languages.includes(l), { message: `language must be one of: ${languages.join(', ')}` });
 }
 
-/** Botkit web client frames: `{ type, user, text, language? }`; anything else is refused. */
+/** Botkit web client frames: `{ type, user, text, language?, token? }`; anything else is refused. */
 function socketFrameSchema(languages: readonly string[]) {
   return z.discriminatedUnion('type', [
-    z.object({ type: z.literal('message'), user: z.string().regex(SESSION_ID), text: messageText, language: languageCode(languages).optional() }).passthrough(),
-    z.object({ type: z.enum(['hello', 'welcome_back']), user: z.string().regex(SESSION_ID), language: languageCode(languages).optional() }).passthrough(),
+    z.object({ type: z.literal('message'), user: z.string().regex(SESSION_ID), text: messageText, language: languageCode(languages).optional(), token: sessionToken }).passthrough(),
+    z.object({ type: z.enum(['hello', 'welcome_back']), user: z.string().regex(SESSION_ID), language: languageCode(languages).optional(), token: sessionToken }).passthrough(),
   ]);
 }
 
-export type FrameResult = { ok: true; message: InboundMessage } | { ok: false; code: ErrorCode; message: string };
+/** The session's secret, needed to take over an existing session on a new socket. */
+const sessionToken = z.string().max(128).optional();
+
+export type FrameResult = { ok: true; message: InboundMessage; token?: string } | { ok: false; code: ErrorCode; message: string };
 
 export function parseSocketFrame(raw: string | null, languages: readonly string[]): FrameResult {
   if (raw === null) return { ok: false, code: 'invalid_body', message: 'Frames must be JSON text.' };
@@ -49,5 +52,6 @@ export function parseSocketFrame(raw: string | null, languages: readonly string[
   return {
     ok: true,
     message: { type: frame.type, sessionId: frame.user, text: frame.type === 'message' ? String(frame.text) : undefined, language: frame.language },
+    token: frame.token,
   };
 }

@@ -21,8 +21,13 @@ const SOCKET_REFILL_PER_SECOND = 2;
 type Logic = (context: TurnContext) => Promise<void>;
 type OutgoingMessage = Record<string, unknown> & { type: string; text?: string };
 
+/** Whether a socket may speak for a session: true for a new session or with the session's token. */
+export type SessionAuthoriser = (sessionId: string, token: string | undefined) => Promise<boolean>;
+
 interface ChatSocket extends WebSocket {
   sessionId?: string;
+  /** Frames of one socket are handled in order, also while a session is being authorised. */
+  queue?: Promise<void>;
   alive?: boolean;
   tokens?: number;
   refilledAt?: number;
@@ -44,6 +49,7 @@ export class ChatAdapter extends WebAdapter {
     private readonly server: Server,
     private readonly languages: readonly string[],
     private readonly logger: Logger,
+    private readonly authorise: SessionAuthoriser = async () => true,
   ) {
     super();
     this.onTurnError = async (context, error) => {
@@ -96,10 +102,23 @@ export class ChatAdapter extends WebAdapter {
       if (!this.takeToken(ws)) return this.sendError(ws, 'rate_limited', 'Too many messages. Please wait a moment.');
       const frame = parseSocketFrame(isBinary ? null : data.toString(), this.languages);
       if (!frame.ok) return this.sendError(ws, frame.code, frame.message);
-      ws.sessionId = frame.message.sessionId;
-      this.sockets.set(frame.message.sessionId, ws);
-      this.runTurn(frame.message, 'socket').catch((error) => this.logger.error({ err: error }, 'socket turn failed'));
+      ws.queue = (ws.queue ?? Promise.resolve()).then(() => this.handleFrame(ws, frame.message, frame.token)).catch((error) => this.logger.error({ err: error }, 'socket turn failed'));
     });
+  }
+
+  /**
+   * A socket binds to a session on its first frame. Binding to an existing session needs its token:
+   * otherwise anyone who learnt a session id could take over its live deliveries (advisor replies).
+   */
+  private async handleFrame(ws: ChatSocket, message: InboundMessage, token: string | undefined): Promise<void> {
+    if (ws.sessionId !== message.sessionId) {
+      if (!(await this.authorise(message.sessionId, token))) {
+        return this.sendError(ws, 'unauthorized', 'This session needs its session token.');
+      }
+      ws.sessionId = message.sessionId;
+      this.sockets.set(message.sessionId, ws);
+    }
+    await this.runTurn(message, 'socket');
   }
 
   private takeToken(ws: ChatSocket): boolean {

@@ -1,10 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Reply } from '../answer/reply';
 import { languageCode, MAX_TEXT_LENGTH, messageText, SESSION_ID } from '../channels/inbound';
 import type { ChatAdapter } from '../channels/web.adapter';
-import { hashToken } from '../dialog/middleware/session.middleware';
+import { tokenMatches } from '../dialog/middleware/session.middleware';
 import { TURN_STATE_KEY, type TurnInfo } from '../dialog/turn';
 import { AppError } from '../errors/app-error';
 import type { ConversationRepository, Source, StoredMessage } from '../storage/store';
@@ -105,9 +105,7 @@ async function authorisedSession(req: Request, conversations: ConversationReposi
   if (!token) throw new AppError('unauthorized');
   const conversation = await conversations.get(sessionId);
   if (!conversation) throw new AppError('not_found', 'No conversation with this session id.');
-  const expected = Buffer.from(conversation.tokenHash, 'hex');
-  const given = Buffer.from(hashToken(token), 'hex');
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('unauthorized');
+  if (!tokenMatches(conversation.tokenHash, token)) throw new AppError('unauthorized');
   return sessionId;
 }
 

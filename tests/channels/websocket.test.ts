@@ -63,6 +63,21 @@ describe('web chat over the websocket (Botkit web adapter protocol)', () => {
     expect(rest.body.language).toBe('en');
   });
 
+  it('lets a socket take over an existing session only with its session token', async () => {
+    const started = await postJson(`${running.baseUrl}/api/v1/chat`, { text: 'Hallo' });
+    const user = started.body.sessionId;
+
+    const stranger = await connect(wsUrl);
+    stranger.ws.send(JSON.stringify({ type: 'message', user, text: 'Was kostet die Anerkennung?' }));
+    expect((await stranger.next()).error.code).toBe('unauthorized');
+    stranger.ws.close();
+
+    const owner = await connect(wsUrl);
+    owner.ws.send(JSON.stringify({ type: 'message', user, token: started.body.sessionToken, text: 'Was kostet die Anerkennung?' }));
+    expect((await owner.next((m) => m.type === 'message')).sources.length).toBeGreaterThan(0);
+    owner.ws.close();
+  });
+
   it('refuses garbage frames with an error frame and keeps serving', async () => {
     const { ws, next } = await connect(wsUrl);
     ws.send('not json');

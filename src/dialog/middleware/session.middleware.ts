@@ -1,10 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BotWorker, BotkitMessage } from 'botkit';
 import type { ConversationRepository } from '../../storage/store';
 import { TURN_STATE_KEY, type TurnInfo } from '../turn';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** Whether a presented session token is the one whose hash is stored (constant-time). */
+export function tokenMatches(tokenHash: string, token: string | undefined): boolean {
+  if (!token) return false;
+  const expected = Buffer.from(tokenHash, 'hex');
+  const given = Buffer.from(hashToken(token), 'hex');
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 /**
