@@ -27,6 +27,13 @@ describe('conversations', () => {
     expect(body.messages[0].text).toContain('Landesverwaltungsamt');
   });
 
+  it('answers a bare statement of a profession with the recognition card, in Ukrainian', async () => {
+    const { body } = await postJson(url, { text: 'Я медсестра з України' });
+    expect(body.language).toBe('uk');
+    expect(body.intent.name).toBe('recognition.authority');
+    expect(body.messages[0].text).toContain('Landesverwaltungsamt');
+  });
+
   it('lets "talk to a human" interrupt a dialog and says honestly what is possible', async () => {
     const ask = await postJson(url, { text: 'Who is responsible for recognising my degree?' });
     const human = await postJson(url, { text: 'I want to talk to a real person', sessionId: ask.body.sessionId });

@@ -41,8 +41,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
 
     const professionId = nlu.entities.find((e) => e.type === 'profession')?.value;
     const profession = professionId ? deps.reference.profession(professionId) : undefined;
-    if (profession && (PROFESSION_INTENTS.has(intent) || options.askedForProfession)) {
-      // "Elektriker" alone says little; as the answer to our question it says which body is asked for.
+    // A profession named without a question we understand ("Ich bin Krankenschwester aus Syrien"),
+    // or in answer to our question, is best served by the recognition card for it.
+    if (profession && (PROFESSION_INTENTS.has(intent) || options.askedForProfession || intent === OUT_OF_SCOPE)) {
       if (!PROFESSION_INTENTS.has(intent)) nlu.intent = { name: 'recognition.authority', confidence: 1 };
       return reply(deps.composer.profession(profession, language, t));
     }
