@@ -1,6 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
+import { createAdvisorDesk } from './advisors/advisor-desk';
 import { AnswerComposer } from './answer/answer-composer';
 import { ChatAdapter } from './channels/web.adapter';
 import type { Config } from './config/config';
@@ -8,6 +9,9 @@ import { labelledTexts, loadConcepts, loadEntityDictionaries, loadIntentFiles } 
 import { createBot } from './dialog/bot';
 import { tokenMatches } from './dialog/middleware/session.middleware';
 import { AppError, StartupError } from './errors/app-error';
+import type { EscalationService } from './escalation/escalation.service';
+import { storedOnlyPersonDelivery, type PersonDelivery } from './escalation/person-delivery';
+import { advisorRoutes } from './http/advisor.routes';
 import { botkitWebhookRoutes } from './http/botkit-webhook.routes';
 import { chatRoutes } from './http/chat.routes';
 import { localeRoutes } from './http/locale.routes';
@@ -15,6 +19,7 @@ import { errorHandler, notFound } from './http/errors.middleware';
 import { Texts } from './i18n/i18n';
 import { loadLanguages } from './i18n/languages';
 import { loadArticles } from './knowledge/articles';
+import { GuideBook } from './knowledge/guides';
 import { KnowledgeBase } from './knowledge/knowledge-base';
 import { ReferenceData } from './knowledge/reference-data';
 import type { Logger } from './logging/logger';
@@ -32,6 +37,7 @@ export function contentPaths(root: string) {
     lexicon: path.join(root, 'intents', 'lexicon'),
     articles: path.join(root, 'knowledge', 'articles'),
     data: path.join(root, 'knowledge', 'data'),
+    guides: path.join(root, 'knowledge', 'guides'),
     publicDir: path.join(root, 'public'),
   };
 }
@@ -44,6 +50,7 @@ export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LA
   if (!codes.includes(config.DEFAULT_LANGUAGE)) throw new Error(`DEFAULT_LANGUAGE ${config.DEFAULT_LANGUAGE} has no folder in locales/`);
   const texts = await Texts.load(paths.locales, codes, config.DEFAULT_LANGUAGE);
   const reference = ReferenceData.load(paths.data);
+  const guides = GuideBook.load(paths.guides);
   const articles = loadArticles(paths.articles);
   const examples = labelledTexts(loadIntentFiles(paths.intents, codes));
   const nlu = NluService.train({
@@ -54,15 +61,18 @@ export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LA
     dictionaries: [...reference.dictionaryEntries(), ...loadEntityDictionaries(paths.entities)],
     languageSamples: articles.flatMap((a) => Object.entries(a.texts).map(([language, t]) => ({ language, text: `${t.title} ${t.body}` }))),
     articleIntents: Object.fromEntries(articles.map((a) => [a.id, a.intents[0]])),
+    guideIntents: guides.intents(),
   });
   const knowledge = new KnowledgeBase(articles, new TextAnalyser(languages, config.DEFAULT_LANGUAGE));
-  return { languages, codes, texts, reference, knowledge, nlu, composer: new AnswerComposer(knowledge, reference) };
+  return { languages, codes, texts, reference, guides, knowledge, nlu, composer: new AnswerComposer(knowledge, reference, guides) };
 }
 
 export interface Service {
   server: http.Server;
   store: Store;
   adapter: ChatAdapter;
+  /** The advisor side of escalations; the bot side opens escalations and asks `ownerOf` through it. */
+  escalations: EscalationService;
   listen(): Promise<number>;
   close(): Promise<void>;
 }
@@ -71,7 +81,16 @@ export interface Service {
  * The composition root: HTTP server, store, content, NLU, the Botkit controller and the routes.
  * /healthz answers from the first moment; /readyz and the API wait for `ready`.
  */
-export async function createService(config: Config, logger: Logger): Promise<Service> {
+export interface ServiceOptions {
+  /**
+   * How advisor messages and hand-backs reach the person (issue #4). Built from the adapter and the
+   * store once they exist. Default: `storedOnlyPersonDelivery` (messages are only stored, the person
+   * reads them through the messages route; hand-backs are silent).
+   */
+  personDelivery?: (parts: { adapter: ChatAdapter; store: Store; logger: Logger }) => PersonDelivery;
+}
+
+export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
@@ -101,6 +120,19 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
   createBot({ adapter, store, ...brain, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
 
   app.use(chatRoutes({ adapter, conversations: store.conversations, languages: brain.codes, rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE }));
+  const personDelivery = options.personDelivery?.({ adapter, store, logger }) ?? storedOnlyPersonDelivery;
+  const desk = createAdvisorDesk(store, config, personDelivery, logger);
+  await desk.accounts.ensureFirstAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD, logger);
+  app.use(
+    advisorRoutes({
+      accounts: desk.accounts,
+      advisors: store.advisors,
+      audit: store.audit,
+      escalations: desk.escalations,
+      signer: desk.signer,
+      loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    }),
+  );
   app.use(localeRoutes(brain.texts, brain.languages));
   app.use(botkitWebhookRoutes(adapter, brain.codes, config.CHAT_RATE_LIMIT_PER_MINUTE));
   app.use(express.static(contentPaths(config.CONTENT_DIR).publicDir, { index: 'index.html', maxAge: '1h' }));
@@ -114,6 +146,7 @@ export async function createService(config: Config, logger: Logger): Promise<Ser
     server,
     store: activeStore,
     adapter,
+    escalations: desk.escalations,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -1,6 +1,8 @@
 import type { Translate } from '../i18n/i18n';
 import type { LanguageCode } from '../i18n/languages';
 import type { Article } from '../knowledge/articles';
+import { answerPayload } from '../knowledge/guide-answers';
+import { SKIP, sourcesOf, textIn, type Guide, type GuideAnswers, type GuideBook, type GuideQuestion } from '../knowledge/guides';
 import type { KnowledgeBase, ScoredArticle } from '../knowledge/knowledge-base';
 import type { Profession, ReferenceData } from '../knowledge/reference-data';
 import type { QuickReply, Source } from '../storage/store';
@@ -19,18 +21,48 @@ export class AnswerComposer {
   constructor(
     private readonly knowledge: KnowledgeBase,
     private readonly reference: ReferenceData,
+    private readonly guides: GuideBook,
   ) {}
 
   article(article: Article, language: LanguageCode, t: Translate): Reply {
     const text = article.texts[language] ?? article.texts.de ?? Object.values(article.texts)[0];
+    // A personal plan is the most useful next step where one exists for the topic: offer it first.
+    const offers = [...new Set(article.intents.flatMap((intent) => this.guides.offeredFor(intent)))].map((g) => this.guideButton(g, language));
     const related = article.related
       .map((id) => this.knowledge.article(id))
       .filter((a): a is Article => a !== undefined && a.texts[language] !== undefined)
       .map((a) => ({ title: a.texts[language].title, payload: `article:${a.id}` }));
     return {
       text: `**${text.title}**\n\n${text.body}`,
-      quickReplies: [...related, this.advisorButton(t)],
+      quickReplies: [...offers, ...related, this.advisorButton(t)],
       sources: article.sources,
+    };
+  }
+
+  /** One question of a guide, with its options as quick replies; the intro before the first one. */
+  guideQuestion(guide: Guide, question: GuideQuestion, language: LanguageCode, t: Translate, state: { first: boolean; retry: boolean }): Reply {
+    const parts: string[] = [];
+    if (state.first) parts.push(`**${textIn(guide.definition.title, language)}**`, textIn(guide.definition.intro, language), '');
+    if (state.retry) parts.push(t('guide.notUnderstood'), '');
+    parts.push(textIn(question.text, language));
+    const options = question.options.map((o) => ({ title: textIn(o.label, language), payload: answerPayload(guide, question, o.value) }));
+    return { text: parts.join('\n'), quickReplies: [...options, { title: t('guide.skip'), payload: answerPayload(guide, question, SKIP) }, this.advisorButton(t)] };
+  }
+
+  /** The personal plan: the steps the answers lead to, each with whom to contact, and the sources. */
+  guidePlan(guide: Guide, answers: GuideAnswers, language: LanguageCode, t: Translate): Reply {
+    const steps = guide.plan(answers);
+    const lines = [`**${textIn(guide.definition.title, language)}**`, t('guide.planIntro'), ''];
+    steps.forEach((step, i) => {
+      lines.push(`${i + 1}. **${textIn(step.title, language)}**: ${textIn(step.text, language)}`);
+      if (step.contact) lines.push(`   ${t('guide.contact', { contact: textIn(step.contact, language) })}`);
+    });
+    if (Object.values(answers).includes(SKIP)) lines.push('', t('guide.skippedNote'));
+    lines.push('', t('guide.caveat'), '', t('guide.nextStep', { step: textIn(guide.definition.nextStep, language) }));
+    return {
+      text: lines.join('\n'),
+      quickReplies: [{ title: t('guide.restart'), payload: `guide:${guide.id}` }, this.advisorButton(t)],
+      sources: sourcesOf(steps),
     };
   }
 
@@ -60,6 +92,18 @@ export class AnswerComposer {
     return { text: lines.join('\n'), quickReplies: followUps, sources: [...(body?.confirmed ? body.sources : []), FINDER_SOURCE] };
   }
 
+  /** "Mechaniker" names several professions with different bodies: which one? */
+  chooseProfession(candidates: Profession[], language: LanguageCode, t: Translate): Reply {
+    const choices = candidates.map((p) => ({ title: this.reference.professionName(p, language), payload: `profession:${p.id}` }));
+    return { text: t('profession.choose'), quickReplies: [...choices, { title: t('buttons.otherProfession'), payload: 'article:recognition-authority' }, this.advisorButton(t)] };
+  }
+
+  /** A profession we do not know: say so, point to the official finder, offer the common ones. */
+  unknownProfession(language: LanguageCode, t: Translate): Reply {
+    const ask = this.askProfession(language, t);
+    return { text: t('profession.unknown'), quickReplies: [...(ask.quickReplies ?? []), this.advisorButton(t)], sources: [FINDER_SOURCE] };
+  }
+
   askProfession(language: LanguageCode, t: Translate): Reply {
     const examples = ['nurse', 'doctor', 'electrician', 'teacher', 'engineer', 'cook']
       .map((id) => this.reference.profession(id))
@@ -69,25 +113,30 @@ export class AnswerComposer {
   }
 
   /** A fixed text from locales, with the topic buttons where they help the person on. */
-  fixed(key: string, t: Translate, withTopics = false): Reply {
-    return { text: t(key), quickReplies: withTopics ? this.topicButtons(t) : [this.advisorButton(t)] };
+  fixed(key: string, language: LanguageCode, t: Translate, withTopics = false): Reply {
+    return { text: t(key), quickReplies: withTopics ? this.topicButtons(t, language) : [this.advisorButton(t)] };
   }
 
   fallback(suggestions: ScoredArticle[], language: LanguageCode, t: Translate): Reply {
     const quickReplies: QuickReply[] = suggestions.length
       ? suggestions.map((s) => ({ title: s.article.texts[language]?.title ?? s.article.id, payload: `article:${s.article.id}` }))
-      : this.topicButtons(t);
+      : this.topicButtons(t, language);
     const intro = suggestions.length ? `\n\n${t('fallback.suggestions')}` : '';
     return { text: `${t('fallback.notUnderstood')}${intro}\n\n${t('fallback.nextStep')}`, quickReplies: [...quickReplies, this.advisorButton(t)] };
   }
 
-  topicButtons(t: Translate): QuickReply[] {
+  topicButtons(t: Translate, language: LanguageCode): QuickReply[] {
     return [
       { title: t('buttons.recognition'), payload: 'intent:recognition.need' },
       { title: t('buttons.language'), payload: 'intent:language.courses' },
       { title: t('buttons.training'), payload: 'intent:training.find' },
       { title: t('buttons.employer'), payload: 'intent:employer.hire_abroad' },
+      ...this.guides.guides.map((g) => this.guideButton(g, language)),
     ];
+  }
+
+  private guideButton(guide: Guide, language: LanguageCode): QuickReply {
+    return { title: textIn(guide.definition.offer, language), payload: `guide:${guide.id}` };
   }
 
   private advisorButton(t: Translate): QuickReply {

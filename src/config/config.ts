@@ -30,6 +30,15 @@ const schema = z.object({
   /** First admin (issue #4); both or neither. */
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must have at least 12 characters').optional(),
+  /**
+   * Key for advisor tokens (HMAC-SHA256), at least 32 characters. Unset: a random key per start, so
+   * advisors log in again after every restart.
+   */
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must have at least 32 characters').optional(),
+  /** Lifetime of an advisor token; short, because a stolen token cannot be revoked before it expires. */
+  ADVISOR_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Advisor login attempts per minute, counted per client IP and per email; 0 disables the limit. */
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(10),
   /** When advisors take over live (issue #4), e.g. "Mon-Fri 08:00-16:00" or "always". */
   OFFICE_HOURS: z
     .string()

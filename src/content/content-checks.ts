@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadLanguages } from '../i18n/languages';
 import { loadArticles } from '../knowledge/articles';
-import { ReferenceData } from '../knowledge/reference-data';
 import { contentPaths } from '../service';
+import { checkKnowledge } from './knowledge-checks';
 import { ENTITY_FILES, labelledTexts, loadEntityFile, loadIntentFiles, OUT_OF_SCOPE } from './intent-files';
 
 /** The intent ids of the public contract (CONTRACT.md, issue #2). */
@@ -33,7 +33,7 @@ function readJson(file: string): unknown {
  * Every rule the content must follow, as a list of problems (empty = valid). Loading itself
  * throws on malformed files; these are the cross-file rules on top.
  */
-export function checkContent(root: string): string[] {
+export function checkContent(root: string, today = new Date()): string[] {
   const problems: string[] = [];
   const paths = contentPaths(root);
   const codes = loadLanguages(paths.locales).map((l) => l.code);
@@ -73,12 +73,10 @@ export function checkContent(root: string): string[] {
     owner.set(key, example.intent);
   }
 
-  // Knowledge: all languages per article, and an answer for every intent in every language.
+  // Knowledge (articles, guides, data records): see knowledge-checks.ts, also run alone as `npm run kb:check`.
+  problems.push(...checkKnowledge(root, today));
+  // An answer for every intent in every language.
   const articles = loadArticles(paths.articles);
-  for (const article of articles) {
-    for (const lng of codes) if (!article.texts[lng]) problems.push(`knowledge/articles/${article.id}.md: no ${lng} section`);
-    for (const intent of article.intents) if (!intents.has(intent)) problems.push(`knowledge/articles/${article.id}.md: unknown intent ${intent}`);
-  }
   for (const intent of intents) {
     const hasArticle = articles.some((a) => a.intents.includes(intent));
     const key = SPECIAL_ANSWERS[intent] ?? `answers.${intent.replace(/\./g, '_')}`;
@@ -86,11 +84,6 @@ export function checkContent(root: string): string[] {
     if (!hasArticle && !hasFixed) problems.push(`intent ${intent} has neither a knowledge article nor the fixed text "${key}"`);
   }
 
-  // Structured data: loads (schema, body references) and names every language.
-  const data = ReferenceData.load(paths.data);
-  for (const profession of data.professions()) {
-    for (const lng of codes) if (!profession.names[lng]?.length) problems.push(`professions.yaml: ${profession.id} has no ${lng} name`);
-  }
   for (const name of Object.keys(ENTITY_FILES)) {
     const file = path.join(paths.entities, name);
     if (!fs.existsSync(file)) continue;

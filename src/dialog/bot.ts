@@ -2,6 +2,7 @@ import { Botkit, type BotWorker, type BotkitMessage } from 'botkit';
 import type { BotAdapter } from 'botbuilder';
 import type { AnswerComposer } from '../answer/answer-composer';
 import type { Texts } from '../i18n/i18n';
+import type { GuideBook } from '../knowledge/guides';
 import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import type { ReferenceData } from '../knowledge/reference-data';
 import type { Logger } from '../logging/logger';
@@ -9,6 +10,7 @@ import type { NluService } from '../nlu/nlu.service';
 import { DialogStateStorage } from '../storage/dialog-state.storage';
 import type { Store } from '../storage/store';
 import { toBotkitMessage } from './botkit-message';
+import { createGuideDialog } from './dialogs/guide.dialog';
 import { createProfessionDialog } from './dialogs/profession.dialog';
 import { createMessageHandler } from './handlers/message.handler';
 import { nluMiddleware } from './middleware/nlu.middleware';
@@ -22,6 +24,7 @@ export interface BotDeps {
   nlu: NluService;
   knowledge: KnowledgeBase;
   reference: ReferenceData;
+  guides: GuideBook;
   composer: AnswerComposer;
   texts: Texts;
   defaultLanguage: string;
@@ -55,20 +58,21 @@ export function createBot(deps: BotDeps): Botkit {
       async (bot: BotWorker, message: BotkitMessage) => {
         await bot.cancelAllDialogs();
         const language = message.nlu.language as string;
-        await bot.reply(message, toBotkitMessage(deps.composer.fixed(textKey, deps.texts.forLanguage(language))));
+        await bot.reply(message, toBotkitMessage(deps.composer.fixed(textKey, language, deps.texts.forLanguage(language))));
       },
     );
   }
 
   const answerTurn = createMessageHandler(deps);
   controller.addDialog(createProfessionDialog(controller, deps.composer, deps.texts, answerTurn));
+  controller.addDialog(createGuideDialog(controller, deps.guides, deps.composer, deps.texts, answerTurn));
   controller.on('message', async (bot, message) => answerTurn(bot, message));
 
   // The web chat says "hello" when it opens a new session: greet in the session's language.
   controller.on('hello', async (bot, message) => {
     const turn = turnOf(bot.getConfig('context'));
     const language = turn.conversation.language ?? deps.defaultLanguage;
-    const greeting = toBotkitMessage(deps.composer.fixed('answers.greeting', deps.texts.forLanguage(language), true));
+    const greeting = toBotkitMessage(deps.composer.fixed('answers.greeting', language, deps.texts.forLanguage(language), true));
     // A new web-chat session learns its token here, so the person can later erase the chat.
     if (turn.sessionToken) greeting.channelData.session = { id: turn.conversation.id, token: turn.sessionToken };
     await bot.reply(message, greeting);

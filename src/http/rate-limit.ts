@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors/app-error';
 
 /**
@@ -6,6 +6,14 @@ import { AppError } from '../errors/app-error';
  * one minute and never stored or logged.
  */
 export function rateLimitPerIp(limitPerMinute: number): RequestHandler {
+  return rateLimitBy(limitPerMinute, (req) => req.ip ?? 'unknown');
+}
+
+/**
+ * Fixed-window limit per key of the request (an IP, a login email …). Requests without a key are
+ * not counted. Keys live in memory for one window only and are never logged.
+ */
+export function rateLimitBy(limitPerMinute: number, keyOf: (req: Request) => string | undefined): RequestHandler {
   if (limitPerMinute <= 0) return (_req, _res, next) => next();
   const windowMs = 60_000;
   let windowStart = Date.now();
@@ -16,7 +24,8 @@ export function rateLimitPerIp(limitPerMinute: number): RequestHandler {
       windowStart = now;
       counts = new Map();
     }
-    const key = req.ip ?? 'unknown';
+    const key = keyOf(req);
+    if (key === undefined) return next();
     const count = (counts.get(key) ?? 0) + 1;
     counts.set(key, count);
     if (count > limitPerMinute) {

@@ -10,7 +10,10 @@ export type Translate = TFunction;
  * (`forLanguage`) instead of switching a global language, which would leak between concurrent users.
  */
 export class Texts {
-  private constructor(private readonly instance: i18n) {}
+  private constructor(
+    private readonly instance: i18n,
+    private readonly codes: LanguageCode[],
+  ) {}
 
   static async load(localesDir: string, languages: LanguageCode[], fallbackLanguage: LanguageCode): Promise<Texts> {
     const resources: Record<string, Record<string, unknown>> = {};
@@ -38,7 +41,11 @@ export class Texts {
       // Keep stdout for structured logs only.
       showSupportNotice: false,
     });
-    return new Texts(instance);
+    return new Texts(instance, languages);
+  }
+
+  languages(): LanguageCode[] {
+    return [...this.codes];
   }
 
   forLanguage(language: LanguageCode, namespace = 'chat'): Translate {

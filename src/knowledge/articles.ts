@@ -6,13 +6,15 @@ import { StartupError } from '../errors/app-error';
 import type { LanguageCode } from '../i18n/languages';
 import type { Source } from '../storage/store';
 import { listFiles } from '../content/yaml-files';
+import { DEFAULT_REVIEW_INTERVAL_DAYS, reviewedSchema } from './reference-data';
 
 const frontMatterSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   intents: z.array(z.string().min(1)).min(1),
   audience: z.array(z.enum(['migrant', 'employer'])).min(1),
   languages: z.array(z.string().regex(/^[a-z]{2}$/)).min(1),
-  reviewed: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)),
+  reviewed: reviewedSchema,
+  reviewIntervalDays: z.number().int().positive().default(DEFAULT_REVIEW_INTERVAL_DAYS),
   sources: z.array(z.object({ title: z.string().min(1), url: z.string().url().startsWith('http') })).min(1),
   related: z.array(z.string()).optional(),
 });
@@ -28,6 +30,7 @@ export interface Article {
   intents: string[];
   audience: ('migrant' | 'employer')[];
   reviewed: string;
+  reviewIntervalDays: number;
   sources: Source[];
   related: string[];
   texts: Record<LanguageCode, ArticleText>;
@@ -57,7 +60,7 @@ export function parseArticle(file: string, content: string): Article {
     if (!texts[lng] || texts[lng].body.length === 0) throw new StartupError(`${file}: language "${lng}" is listed but has no text`);
   }
   if (path.basename(file) !== `${meta.id}.md`) throw new StartupError(`${file}: file name must be ${meta.id}.md`);
-  return { id: meta.id, intents: meta.intents, audience: meta.audience, reviewed: meta.reviewed, sources: meta.sources, related: meta.related ?? [], texts };
+  return { id: meta.id, intents: meta.intents, audience: meta.audience, reviewed: meta.reviewed, reviewIntervalDays: meta.reviewIntervalDays, sources: meta.sources, related: meta.related ?? [], texts };
 }
 
 export function loadArticles(dir: string): Article[] {

@@ -7,6 +7,11 @@ import type { DictionaryEntry } from '../nlu/entities/dictionary-matcher';
 import { readYaml } from '../content/yaml-files';
 
 const sourceSchema = z.object({ title: z.string().min(1), url: z.string().url() });
+/** YAML reads 2026-11-25 as a Date; keep it as the ISO day. */
+export const reviewedSchema = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v));
+/** Data records are re-checked against their sources at least this often, unless they say otherwise. */
+export const DEFAULT_REVIEW_INTERVAL_DAYS = 365;
+const reviewFields = { reviewed: reviewedSchema, reviewIntervalDays: z.number().int().positive().optional() };
 
 const bodySchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -20,6 +25,7 @@ const bodySchema = z.object({
   decides: z.record(z.string(), z.string().min(1)),
   note: z.record(z.string(), z.string().min(1)).optional(),
   sources: z.array(sourceSchema).min(1),
+  ...reviewFields,
 });
 
 const professionSchema = z.object({
@@ -30,17 +36,31 @@ const professionSchema = z.object({
   /** Absent when the competent body is not confirmed: the answer then says so. */
   body: z.string().optional(),
   names: z.record(z.string(), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)),
+  sources: z.array(sourceSchema).min(1),
+  ...reviewFields,
+});
+
+/** A word that names several professions ("Mechaniker"): the bot asks which one is meant. */
+const ambiguousSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  candidates: z.array(z.string()).min(2).max(6),
+  names: z.record(z.string(), z.array(z.string().min(1)).min(1)),
 });
 
 export type CompetentBody = z.infer<typeof bodySchema>;
+export type AmbiguousProfession = z.infer<typeof ambiguousSchema>;
 export type Profession = z.infer<typeof professionSchema>;
+
+/** Entity type of a word that names several professions. */
+export const AMBIGUOUS_PROFESSION = 'ambiguous_profession';
 
 /** Professions and the bodies that recognise them in Sachsen-Anhalt (knowledge/data). */
 export class ReferenceData {
   private readonly professionsById = new Map<string, Profession>();
   private readonly bodiesById = new Map<string, CompetentBody>();
+  private readonly ambiguousById = new Map<string, AmbiguousProfession>();
 
-  constructor(professions: Profession[], bodies: CompetentBody[]) {
+  constructor(professions: Profession[], bodies: CompetentBody[], ambiguous: AmbiguousProfession[] = []) {
     for (const body of bodies) this.bodiesById.set(body.id, body);
     for (const profession of professions) {
       if (profession.body && !this.bodiesById.has(profession.body)) {
@@ -48,17 +68,28 @@ export class ReferenceData {
       }
       this.professionsById.set(profession.id, profession);
     }
+    for (const term of ambiguous) {
+      const unknown = term.candidates.filter((id) => !this.professionsById.has(id));
+      if (unknown.length) throw new StartupError(`ambiguous profession ${term.id}: unknown professions ${unknown.join(', ')}`);
+      this.ambiguousById.set(term.id, term);
+    }
   }
 
   static load(dataDir: string): ReferenceData {
     const file = (name: string) => path.join(dataDir, name);
     const professions = fs.existsSync(file('professions.yaml')) ? readYaml(file('professions.yaml'), z.array(professionSchema)) : [];
     const bodies = fs.existsSync(file('bodies.yaml')) ? readYaml(file('bodies.yaml'), z.array(bodySchema)) : [];
-    return new ReferenceData(professions, bodies);
+    const ambiguous = fs.existsSync(file('ambiguous-professions.yaml')) ? readYaml(file('ambiguous-professions.yaml'), z.array(ambiguousSchema)) : [];
+    return new ReferenceData(professions, bodies, ambiguous);
   }
 
   profession(id: string): Profession | undefined {
     return this.professionsById.get(id);
+  }
+
+  /** The professions an ambiguous word may mean. */
+  candidatesFor(ambiguousId: string): Profession[] {
+    return (this.ambiguousById.get(ambiguousId)?.candidates ?? []).map((id) => this.professionsById.get(id)!);
   }
 
   body(id: string | undefined): CompetentBody | undefined {
@@ -70,11 +101,18 @@ export class ReferenceData {
     return (profession.names[language] ?? profession.names.de ?? Object.values(profession.names)[0])[0];
   }
 
+  bodies(): CompetentBody[] {
+    return [...this.bodiesById.values()];
+  }
+
   professions(): Profession[] {
     return [...this.professionsById.values()];
   }
 
   dictionaryEntries(): DictionaryEntry[] {
-    return this.professions().map((p) => ({ type: 'profession', id: p.id, names: Object.values(p.names).flat() }));
+    return [
+      ...this.professions().map((p) => ({ type: 'profession', id: p.id, names: Object.values(p.names).flat() })),
+      ...[...this.ambiguousById.values()].map((a) => ({ type: AMBIGUOUS_PROFESSION, id: a.id, names: Object.values(a.names).flat() })),
+    ];
   }
 }

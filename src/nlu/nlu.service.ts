@@ -18,12 +18,12 @@ export interface SessionLanguage {
 
 /** Quick-reply payloads ("article:recognition-costs") are machine text: they skip classification. */
 export interface Payload {
-  kind: 'article' | 'intent' | 'profession';
+  kind: 'article' | 'intent' | 'profession' | 'guide';
   value: string;
 }
 /** Choosing a profession from a quick reply asks who recognises it. */
 const PROFESSION_INTENT = 'recognition.authority';
-const PAYLOAD = /^(article|intent|profession):([a-z0-9._-]{1,80})$/;
+const PAYLOAD = /^(article|intent|profession|guide):([a-z0-9._-]{1,80})$/;
 
 export interface NluResult {
   /** The language to answer in. */
@@ -48,6 +48,8 @@ export interface NluTrainingInput {
   languageSamples?: { language: LanguageCode; text: string }[];
   /** Intent of each article a quick reply can point to (`article:<id>`). */
   articleIntents?: Record<string, string>;
+  /** Guide id → the intent its turns count as ("guide:coaching-chain.age.18to27"). */
+  guideIntents?: Record<string, string>;
   training?: TrainingOptions;
 }
 
@@ -60,6 +62,7 @@ export class NluService {
     private readonly extractor: EntityExtractor,
     readonly languages: LanguageCode[],
     private readonly articleIntents: Record<string, string>,
+    private readonly guideIntents: Record<string, string>,
   ) {}
 
   static train(input: NluTrainingInput): NluService {
@@ -73,7 +76,7 @@ export class NluService {
       input.training,
       new ConceptLexicon(input.concepts ?? []),
     );
-    return new NluService(analyser, detector, classifier, new EntityExtractor(input.dictionaries), input.languages.map((l) => l.code), input.articleIntents ?? {});
+    return new NluService(analyser, detector, classifier, new EntityExtractor(input.dictionaries), input.languages.map((l) => l.code), input.articleIntents ?? {}, input.guideIntents ?? {});
   }
 
   get intents(): readonly string[] {
@@ -106,10 +109,22 @@ export class NluService {
   private analysePayload(payload: Payload, session: SessionLanguage): NluResult {
     const language = session.language ?? this.languages[0];
     const detected: LanguageGuess = { language, confidence: 0, basis: 'session' };
-    const name =
-      payload.kind === 'intent' ? payload.value : payload.kind === 'article' ? this.articleIntents[payload.value] ?? OUT_OF_SCOPE : PROFESSION_INTENT;
+    const name = this.payloadIntent(payload);
     const intent = { name, confidence: 1 };
     const entities = payload.kind === 'profession' ? [{ type: 'profession', value: payload.value, text: payload.value }] : [];
     return { language, detected, intent, ranking: [intent], entities, payload };
+  }
+
+  private payloadIntent(payload: Payload): string {
+    switch (payload.kind) {
+      case 'intent':
+        return payload.value;
+      case 'article':
+        return this.articleIntents[payload.value] ?? OUT_OF_SCOPE;
+      case 'guide':
+        return this.guideIntents[payload.value.split('.')[0]] ?? OUT_OF_SCOPE;
+      case 'profession':
+        return PROFESSION_INTENT;
+    }
   }
 }

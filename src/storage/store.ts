@@ -64,10 +64,191 @@ export interface DialogStateRepository {
   delete(keys: string[]): Promise<void>;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Advisors (issue #4): accounts, escalations and the audit log.
+// ---------------------------------------------------------------------------------------------
+
+export type AdvisorRole = 'advisor' | 'admin';
+
+export interface Advisor {
+  id: string;
+  /** Unique and stored lower-cased, so "A@b.de" and "a@B.de" are one account. */
+  email: string;
+  name: string;
+  role: AdvisorRole;
+  /** `scrypt$N$r$p$salt$hash` (src/advisors/password.ts); never leaves the server. */
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export type NewAdvisor = Pick<Advisor, 'email' | 'name' | 'role' | 'passwordHash'>;
+export type AdvisorPatch = Partial<Pick<Advisor, 'disabled' | 'name' | 'role' | 'passwordHash'>>;
+
+/** Thrown by `advisors.create` for an email that already has an account (any letter case). */
+export class DuplicateEmailError extends Error {
+  readonly code = 'duplicate_email' as const;
+  constructor(email: string) {
+    super(`an advisor with the email ${email} already exists`);
+    this.name = 'DuplicateEmailError';
+  }
+}
+
+export interface AdvisorRepository {
+  /** Rejects with DuplicateEmailError when the (lower-cased) email is taken. */
+  create(advisor: NewAdvisor): Promise<Advisor>;
+  get(id: string): Promise<Advisor | null>;
+  getByEmail(email: string): Promise<Advisor | null>;
+  /** Oldest first. */
+  list(): Promise<Advisor[]>;
+  update(id: string, patch: AdvisorPatch): Promise<Advisor | null>;
+}
+
+/** Why the bot handed over: the person asked, an urgent case, repeated fallbacks, negative feedback. */
+export type EscalationReason = 'requested' | 'urgent' | 'fallback' | 'feedback';
+export type EscalationPriority = 'urgent' | 'normal';
+/**
+ * queued → assigned (claimed by one advisor) → resolved | returned (to the bot);
+ * callback: nobody was available and the person left a contact; it ends as resolved.
+ */
+export type EscalationStatus = 'queued' | 'assigned' | 'callback' | 'resolved' | 'returned';
+/** An open escalation keeps the conversation away from the bot's normal flow. */
+export const OPEN_ESCALATION_STATUSES: readonly EscalationStatus[] = ['queued', 'assigned', 'callback'];
+
+export interface EscalationEntity {
+  type: string;
+  value: string;
+}
+
+/** Given by the person with explicit consent, only for a callback; deleted when the escalation closes. */
+export interface CallbackContact {
+  kind: 'email' | 'phone';
+  value: string;
+}
+
+/** Internal note of an advisor; never shown to the person. */
+export interface EscalationNote {
+  at: string;
+  advisorId: string;
+  text: string;
+}
+
+/**
+ * One handover of a conversation to humans. The transcript is not copied here: it is read from
+ * `conversations.listMessages`, so erasing the conversation erases it (and the escalation) once.
+ */
+export interface Escalation {
+  id: string;
+  conversationId: string;
+  reason: EscalationReason;
+  priority: EscalationPriority;
+  status: EscalationStatus;
+  /** The person's language when the escalation was opened. */
+  language: LanguageCode | null;
+  /** Intents and entities seen in the conversation: the advisor's context at a glance. */
+  intents: string[];
+  entities: EscalationEntity[];
+  advisorId?: string;
+  callbackContact?: CallbackContact;
+  notes: EscalationNote[];
+  createdAt: string;
+  claimedAt?: string;
+  closedAt?: string;
+  updatedAt: string;
+}
+
+export type NewEscalation = Pick<Escalation, 'conversationId' | 'reason' | 'priority' | 'language' | 'intents' | 'entities'> & {
+  /** 'queued' (default) or 'callback' when nobody was available and the person left a contact. */
+  status?: Extract<EscalationStatus, 'queued' | 'callback'>;
+  callbackContact?: CallbackContact;
+};
+
+/**
+ * What a compare-and-set may change. `callbackContact: undefined` with the key present removes it;
+ * moving to 'resolved' or 'returned' removes it anyway and stamps `closedAt`.
+ */
+export type EscalationPatch = Partial<Pick<Escalation, 'status' | 'advisorId' | 'callbackContact' | 'claimedAt' | 'closedAt'>>;
+
+/** Outcome of a compare-and-set: the new record, or why not (missing, or in another status). */
+export type EscalationUpdate =
+  | { ok: true; escalation: Escalation }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'status'; escalation: Escalation };
+
+/**
+ * Thrown by `escalations.create` when the conversation already has an open escalation: a person is
+ * queued once. (MongoDB: a partial unique index on conversationId for the open statuses.)
+ */
+export class OpenEscalationExistsError extends Error {
+  readonly code = 'open_escalation_exists' as const;
+  constructor(readonly existing: Escalation) {
+    super('the conversation already has an open escalation');
+    this.name = 'OpenEscalationExistsError';
+  }
+}
+
+export interface EscalationRepository {
+  /** Rejects with OpenEscalationExistsError while the conversation has one in queued/assigned/callback. */
+  create(escalation: NewEscalation): Promise<Escalation>;
+  get(id: string): Promise<Escalation | null>;
+  /** The conversation's escalation in status queued, assigned or callback, if any (at most one is kept open). */
+  findOpenByConversation(conversationId: string): Promise<Escalation | null>;
+  /** Urgent first, then oldest first. */
+  list(filter?: { status?: EscalationStatus }): Promise<Escalation[]>;
+  /**
+   * Atomic claim: succeeds only while the status is 'queued' (→ 'assigned', advisorId, claimedAt).
+   * Of many concurrent claims exactly one wins. The embedded store checks and writes in one
+   * synchronous step (no await between), so no other request can interleave; MongoDB will use
+   * `findOneAndUpdate({ _id, status: 'queued' }, { $set: … }, { new: true })`, the same
+   * compare-and-set done by the database.
+   */
+  claim(id: string, advisorId: string): Promise<EscalationUpdate>;
+  /** Compare-and-set like `claim`: applies `patch` only when the current status is one of `from`. */
+  transition(id: string, from: readonly EscalationStatus[], patch: EscalationPatch): Promise<EscalationUpdate>;
+  /** Appends an internal note (any status). Returns null when the escalation does not exist. */
+  addNote(id: string, note: EscalationNote): Promise<Escalation | null>;
+}
+
+export type AuditAction =
+  | 'login.success'
+  | 'login.failure'
+  | 'advisor.create'
+  | 'advisor.update'
+  | 'advisor.disable'
+  | 'advisor.enable'
+  | 'escalation.claim'
+  | 'escalation.message'
+  | 'escalation.note'
+  | 'escalation.resolve'
+  | 'escalation.return';
+
+/** Only ids, counts and enum-like values: never message texts, notes, passwords or contacts. */
+export type AuditDetails = Record<string, string | number | boolean | null>;
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** Advisor id, or 'system' (start-up), 'cli', 'anonymous' (a login with an unknown email). */
+  actorId: string;
+  action: AuditAction;
+  /** Id of the advisor or escalation acted on. */
+  target?: string;
+  details?: AuditDetails;
+}
+
+export interface AuditRepository {
+  append(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
+  /** Newest first, at most `limit`. */
+  list(filter: { limit: number; actorId?: string }): Promise<AuditEntry[]>;
+}
+
 export interface Store {
   readonly kind: 'embedded' | 'mongodb';
   readonly conversations: ConversationRepository;
   readonly dialogState: DialogStateRepository;
+  readonly advisors: AdvisorRepository;
+  readonly escalations: EscalationRepository;
+  readonly audit: AuditRepository;
   /** True when the backend can take reads and writes right now (for /readyz). */
   isReachable(): Promise<boolean>;
   close(): Promise<void>;

@@ -29,4 +29,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ OFFICE_HOURS: 'weekdays' })).toThrow(/OFFICE_HOURS/);
     expect(loadConfig({ OFFICE_HOURS: 'always' }).OFFICE_HOURS).toBe('always');
   });
+
+  it('validates the advisor token settings', () => {
+    const defaults = loadConfig({});
+    expect(defaults.AUTH_SECRET).toBeUndefined();
+    expect(defaults.ADVISOR_TOKEN_TTL_MINUTES).toBe(30);
+    expect(defaults.LOGIN_RATE_LIMIT_PER_MINUTE).toBe(10);
+    expect(() => loadConfig({ AUTH_SECRET: 'too-short' })).toThrow(/AUTH_SECRET/);
+    expect(() => loadConfig({ ADVISOR_TOKEN_TTL_MINUTES: '0' })).toThrow(/ADVISOR_TOKEN_TTL_MINUTES/);
+    expect(loadConfig({ AUTH_SECRET: 's'.repeat(32), ADVISOR_TOKEN_TTL_MINUTES: '15' })).toMatchObject({ AUTH_SECRET: 's'.repeat(32), ADVISOR_TOKEN_TTL_MINUTES: 15 });
+  });
 });

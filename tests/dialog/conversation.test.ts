@@ -58,4 +58,21 @@ describe('conversations', () => {
     expect(followed.body.language).toBe('de');
     expect(followed.body.messages[0].text).toContain(related.title);
   });
+
+  it('asks back with quick replies when a profession name fits several professions', async () => {
+    const { body } = await postJson(url, { text: 'Ich bin Mechaniker, wer erkennt meinen Abschluss an?' });
+    expect(body.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ambiguous_profession', value: 'mechanic' })]));
+    const choices = body.messages[0].quickReplies.map((q: { payload: string }) => q.payload);
+    expect(choices).toEqual(expect.arrayContaining(['profession:car-mechatronic', 'profession:industrial-mechanic']));
+    const chosen = await postJson(url, { text: 'profession:car-mechatronic', sessionId: body.sessionId });
+    expect(chosen.body.messages[0].text).toContain('Handwerkskammer');
+  });
+
+  it('says honestly when it does not know the profession it asked for, and points to the official finder', async () => {
+    const ask = await postJson(url, { text: 'Which office recognises my qualification?' });
+    const unknown = await postJson(url, { text: 'beekeeper', sessionId: ask.body.sessionId });
+    expect(unknown.body.messages[0].text).toContain('Anerkennungs-Finder');
+    expect(unknown.body.sources.map((s: { url: string }) => s.url)).toContain('https://zab.kmk.org/de/reglementierte-berufe');
+    expect(unknown.body.messages[0].quickReplies.map((q: { payload: string }) => q.payload)).toContain('profession:nurse');
+  });
 });

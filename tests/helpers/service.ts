@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
-import { createService, loadBrain, type Service } from '../../src/service';
+import { createService, loadBrain, type Service, type ServiceOptions } from '../../src/service';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -15,10 +15,10 @@ export interface RunningService {
 }
 
 /** The real service on a free port with a fresh data directory. */
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+export async function startService(env: Record<string, string> = {}, options: ServiceOptions = {}): Promise<RunningService> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONTENT_DIR: ROOT, LOG_LEVEL: 'silent', ...env });
-  const service = await createService(config, createLogger('silent'));
+  const service = await createService(config, createLogger('silent'), options);
   const port = await service.listen();
   return {
     service,

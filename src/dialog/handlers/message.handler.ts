@@ -3,9 +3,12 @@ import type { AnswerComposer } from '../../answer/answer-composer';
 import type { Reply } from '../../answer/reply';
 import { OUT_OF_SCOPE } from '../../content/intent-files';
 import type { Texts } from '../../i18n/i18n';
+import { answerFromPayload } from '../../knowledge/guide-answers';
+import type { GuideBook } from '../../knowledge/guides';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base';
-import type { ReferenceData } from '../../knowledge/reference-data';
+import { AMBIGUOUS_PROFESSION, type ReferenceData } from '../../knowledge/reference-data';
 import { toBotkitMessage } from '../botkit-message';
+import { GUIDE_DIALOG, type GuideDialogOptions } from '../dialogs/guide.dialog';
 import { PROFESSION_DIALOG } from '../dialogs/profession.dialog';
 import { turnOf } from '../turn';
 
@@ -20,11 +23,12 @@ export interface MessageHandlerDeps {
   composer: AnswerComposer;
   knowledge: KnowledgeBase;
   reference: ReferenceData;
+  guides: GuideBook;
   texts: Texts;
 }
 
 /**
- * The story of an understood message: a quick-reply article, a profession answer (or the question
+ * The story of an understood message: a quick-reply article, a guide, a profession answer (or the question
  * for the profession), a knowledge article for the intent, a fixed text, or the honest fallback.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
@@ -38,22 +42,34 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
 
     const linked = nlu.payload?.kind === 'article' ? deps.knowledge.article(nlu.payload.value) : undefined;
     if (linked) return reply(deps.composer.article(linked, language, t));
+    // "guide:<id>" starts a guide; an answer button of a finished guide starts it again with that answer.
+    const guide = nlu.payload?.kind === 'guide' ? deps.guides.get(nlu.payload.value.split('.')[0]) : undefined;
+    if (guide) {
+      const options: GuideDialogOptions = { guide: guide.id, answers: answerFromPayload(guide, nlu.payload!.value) ?? {} };
+      return bot.beginDialog(GUIDE_DIALOG, options);
+    }
 
     const professionId = nlu.entities.find((e) => e.type === 'profession')?.value;
     const profession = professionId ? deps.reference.profession(professionId) : undefined;
     // A profession named without a question we understand ("Ich bin Krankenschwester aus Syrien"),
     // or in answer to our question, is best served by the recognition card for it.
-    if (profession && (PROFESSION_INTENTS.has(intent) || options.askedForProfession || intent === OUT_OF_SCOPE)) {
+    const wantsProfessionAnswer = PROFESSION_INTENTS.has(intent) || options.askedForProfession || intent === OUT_OF_SCOPE;
+    const ambiguous = nlu.entities.find((e) => e.type === AMBIGUOUS_PROFESSION);
+    if (profession && wantsProfessionAnswer) {
       if (!PROFESSION_INTENTS.has(intent)) nlu.intent = { name: 'recognition.authority', confidence: 1 };
       return reply(deps.composer.profession(profession, language, t));
     }
+    // "Mechaniker" names several professions with different bodies: ask which one.
+    if (ambiguous && wantsProfessionAnswer) return reply(deps.composer.chooseProfession(deps.reference.candidatesFor(ambiguous.value), language, t));
+    // We asked for the profession and still do not know it: say so instead of guessing.
+    if (options.askedForProfession && (intent === OUT_OF_SCOPE || PROFESSION_INTENTS.has(intent))) return reply(deps.composer.unknownProfession(language, t));
     if (ASK_PROFESSION_INTENTS.has(intent) && !nlu.payload && !options.askedForProfession) return bot.beginDialog(PROFESSION_DIALOG, { language });
 
     if (intent !== OUT_OF_SCOPE) {
       const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '' });
       if (found) return reply(deps.composer.article(found.article, language, t));
       const key = `answers.${intent.replace(/\./g, '_')}`;
-      if (deps.texts.has(language, key)) return reply(deps.composer.fixed(key, t, WITH_TOPICS.has(intent)));
+      if (deps.texts.has(language, key)) return reply(deps.composer.fixed(key, language, t, WITH_TOPICS.has(intent)));
     }
     const suggestions = deps.knowledge.suggestions({ language, text: message.text ?? '' });
     return reply(deps.composer.fallback(suggestions, language, t));

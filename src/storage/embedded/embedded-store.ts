@@ -1,21 +1,35 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type {
+  Advisor,
+  AdvisorRepository,
+  AuditEntry,
+  AuditRepository,
   Conversation,
   ConversationRepository,
   DialogStateRepository,
+  Escalation,
+  EscalationPatch,
+  EscalationRepository,
+  EscalationUpdate,
   NewMessage,
   Store,
   StoredMessage,
 } from '../store';
-import { dialogStatePrefix } from '../store';
+import { dialogStatePrefix, DuplicateEmailError, OPEN_ESCALATION_STATUSES, OpenEscalationExistsError } from '../store';
 import { Journal } from './journal';
+import { acquireDataDirLock } from './lock';
 
 type Entry =
   | { t: 'conversation'; d: Conversation }
   | { t: 'message'; d: StoredMessage }
   | { t: 'erase'; id: string }
   | { t: 'state'; k: string; v: unknown }
-  | { t: 'state-delete'; k: string };
+  | { t: 'state-delete'; k: string }
+  // Advisors, escalations: the whole record after each change (last one wins on replay).
+  | { t: 'advisor'; d: Advisor }
+  | { t: 'escalation'; d: Escalation }
+  | { t: 'audit'; d: AuditEntry };
 
 /** Channel id our web adapter gives every activity; dialog state keys start with it. */
 const DIALOG_CHANNEL = 'zemigra';
@@ -28,23 +42,41 @@ export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
   readonly conversations: ConversationRepository;
   readonly dialogState: DialogStateRepository;
+  readonly advisors: AdvisorRepository;
+  readonly escalations: EscalationRepository;
+  readonly audit: AuditRepository;
 
   private readonly journal: Journal<Entry>;
   private readonly conversationsById = new Map<string, Conversation>();
   private readonly messagesByConversation = new Map<string, StoredMessage[]>();
   private readonly state = new Map<string, unknown>();
+  private readonly advisorsById = new Map<string, Advisor>();
+  /** Insertion order = creation order, which `escalations.list` relies on for ties. */
+  private readonly escalationsById = new Map<string, Escalation>();
+  private readonly auditLog: AuditEntry[] = [];
+  private readonly releaseLock: () => void;
   private entriesSinceCompaction = 0;
   private closed = false;
 
+  /** Throws StoreLockedError (./lock.ts) while another process (the service, the CLI) holds DATA_DIR. */
   constructor(dataDir: string, options: { fsync?: boolean } = {}) {
-    this.journal = new Journal<Entry>(path.join(dataDir, 'journal.jsonl'), options.fsync ?? false);
-    this.journal.replay((entry) => {
-      this.apply(entry);
-      this.entriesSinceCompaction++;
-    });
-    this.compactIfWasteful();
+    this.releaseLock = acquireDataDirLock(dataDir);
+    try {
+      this.journal = new Journal<Entry>(path.join(dataDir, 'journal.jsonl'), options.fsync ?? false);
+      this.journal.replay((entry) => {
+        this.apply(entry);
+        this.entriesSinceCompaction++;
+      });
+      this.compactIfWasteful();
+    } catch (error) {
+      this.releaseLock();
+      throw error;
+    }
     this.conversations = this.createConversationRepository();
     this.dialogState = this.createDialogStateRepository();
+    this.advisors = this.createAdvisorRepository();
+    this.escalations = this.createEscalationRepository();
+    this.audit = this.createAuditRepository();
   }
 
   async isReachable(): Promise<boolean> {
@@ -55,6 +87,7 @@ export class EmbeddedStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.journal.close();
+    this.releaseLock();
   }
 
   private record(entry: Entry): void {
@@ -77,6 +110,8 @@ export class EmbeddedStore implements Store {
       case 'erase': {
         this.conversationsById.delete(entry.id);
         this.messagesByConversation.delete(entry.id);
+        // An escalation describes the conversation (intents, entities, callback contact, notes): it goes too.
+        for (const [id, escalation] of this.escalationsById) if (escalation.conversationId === entry.id) this.escalationsById.delete(id);
         const prefix = dialogStatePrefix(DIALOG_CHANNEL, entry.id);
         for (const key of this.state.keys()) if (key.startsWith(prefix)) this.state.delete(key);
         break;
@@ -87,13 +122,22 @@ export class EmbeddedStore implements Store {
       case 'state-delete':
         this.state.delete(entry.k);
         break;
+      case 'advisor':
+        this.advisorsById.set(entry.d.id, entry.d);
+        break;
+      case 'escalation':
+        this.escalationsById.set(entry.d.id, entry.d);
+        break;
+      case 'audit':
+        this.auditLog.push(entry.d);
+        break;
     }
   }
 
   private liveEntryCount(): number {
     let messages = 0;
     for (const list of this.messagesByConversation.values()) messages += list.length;
-    return this.conversationsById.size + messages + this.state.size;
+    return this.conversationsById.size + messages + this.state.size + this.advisorsById.size + this.escalationsById.size + this.auditLog.length;
   }
 
   /** Dialog state is rewritten every turn, so the journal grows faster than the data: fold it now and then. */
@@ -114,6 +158,9 @@ export class EmbeddedStore implements Store {
       for (const message of this.messagesByConversation.get(conversation.id) ?? []) yield { t: 'message', d: message };
     }
     for (const [k, v] of this.state) yield { t: 'state', k, v };
+    for (const advisor of this.advisorsById.values()) yield { t: 'advisor', d: advisor };
+    for (const escalation of this.escalationsById.values()) yield { t: 'escalation', d: escalation };
+    for (const entry of this.auditLog) yield { t: 'audit', d: entry };
   }
 
   private createConversationRepository(): ConversationRepository {
@@ -178,4 +225,137 @@ export class EmbeddedStore implements Store {
       },
     };
   }
+
+  // Stored records are never mutated, only replaced; callers get copies so they cannot change them either.
+
+  private createAdvisorRepository(): AdvisorRepository {
+    const byEmail = (email: string) => {
+      const wanted = email.trim().toLowerCase();
+      for (const advisor of this.advisorsById.values()) if (advisor.email === wanted) return advisor;
+      return undefined;
+    };
+    return {
+      create: async (input) => {
+        const email = input.email.trim().toLowerCase();
+        // Check and write without an await between them: two concurrent creates cannot both pass.
+        if (byEmail(email)) throw new DuplicateEmailError(email);
+        const advisor: Advisor = { id: randomUUID(), email, name: input.name, role: input.role, passwordHash: input.passwordHash, disabled: false, createdAt: new Date().toISOString() };
+        this.record({ t: 'advisor', d: advisor });
+        return { ...advisor };
+      },
+      get: async (id) => copy(this.advisorsById.get(id)),
+      getByEmail: async (email) => copy(byEmail(email)),
+      list: async () => [...this.advisorsById.values()].map((a) => ({ ...a })),
+      update: async (id, patch) => {
+        const current = this.advisorsById.get(id);
+        if (!current) return null;
+        const next: Advisor = { ...current };
+        if (patch.disabled !== undefined) next.disabled = patch.disabled;
+        if (patch.name !== undefined) next.name = patch.name;
+        if (patch.role !== undefined) next.role = patch.role;
+        if (patch.passwordHash !== undefined) next.passwordHash = patch.passwordHash;
+        this.record({ t: 'advisor', d: next });
+        return { ...next };
+      },
+    };
+  }
+
+  private createEscalationRepository(): EscalationRepository {
+    /** The compare-and-set both `claim` and `transition` use: synchronous from check to journal write. */
+    const compareAndSet = (id: string, from: readonly Escalation['status'][], patch: EscalationPatch): EscalationUpdate => {
+      const current = this.escalationsById.get(id);
+      if (!current) return { ok: false, reason: 'not_found' };
+      if (!from.includes(current.status)) return { ok: false, reason: 'status', escalation: structuredClone(current) };
+      const now = new Date().toISOString();
+      const next: Escalation = { ...current, ...patch, updatedAt: now };
+      if ('callbackContact' in patch && patch.callbackContact === undefined) delete next.callbackContact;
+      if (next.status === 'resolved' || next.status === 'returned') {
+        // A callback contact was given for one callback only: it must not outlive the case.
+        delete next.callbackContact;
+        next.closedAt ??= now;
+      }
+      this.record({ t: 'escalation', d: next });
+      // Like erasure: a deleted contact must leave the disk, not linger in older journal lines.
+      if (current.callbackContact && !next.callbackContact) this.compact();
+      return { ok: true, escalation: structuredClone(next) };
+    };
+    const openOf = (conversationId: string) => {
+      for (const escalation of this.escalationsById.values()) {
+        if (escalation.conversationId === conversationId && OPEN_ESCALATION_STATUSES.includes(escalation.status)) return escalation;
+      }
+      return undefined;
+    };
+    return {
+      create: async (input) => {
+        if (!this.conversationsById.has(input.conversationId)) throw new Error('unknown conversation');
+        // Checked and written in one synchronous step, like claim: two triggers at once open one escalation.
+        const open = openOf(input.conversationId);
+        if (open) throw new OpenEscalationExistsError(structuredClone(open));
+        const now = new Date().toISOString();
+        const escalation: Escalation = {
+          id: randomUUID(),
+          conversationId: input.conversationId,
+          reason: input.reason,
+          priority: input.priority,
+          status: input.status ?? 'queued',
+          language: input.language,
+          intents: [...input.intents],
+          entities: input.entities.map((e) => ({ type: e.type, value: e.value })),
+          ...(input.callbackContact ? { callbackContact: { ...input.callbackContact } } : {}),
+          notes: [],
+          createdAt: now,
+          updatedAt: now,
+        };
+        this.record({ t: 'escalation', d: escalation });
+        return structuredClone(escalation);
+      },
+      get: async (id) => cloneOrNull(this.escalationsById.get(id)),
+      findOpenByConversation: async (conversationId) => cloneOrNull(openOf(conversationId)),
+      list: async (filter = {}) => {
+        const all = [...this.escalationsById.values()].filter((e) => !filter.status || e.status === filter.status);
+        // Array.prototype.sort is stable: equal timestamps keep creation order.
+        all.sort((a, b) => priorityRank(a) - priorityRank(b) || a.createdAt.localeCompare(b.createdAt));
+        return all.map((e) => structuredClone(e));
+      },
+      claim: async (id, advisorId) => compareAndSet(id, ['queued'], { status: 'assigned', advisorId, claimedAt: new Date().toISOString() }),
+      transition: async (id, from, patch) => compareAndSet(id, from, patch),
+      addNote: async (id, note) => {
+        const current = this.escalationsById.get(id);
+        if (!current) return null;
+        const next: Escalation = { ...current, notes: [...current.notes, { ...note }], updatedAt: new Date().toISOString() };
+        this.record({ t: 'escalation', d: next });
+        return structuredClone(next);
+      },
+    };
+  }
+
+  private createAuditRepository(): AuditRepository {
+    return {
+      append: async (input) => {
+        const entry: AuditEntry = { id: randomUUID(), ...input, ...(input.details ? { details: { ...input.details } } : {}) };
+        this.record({ t: 'audit', d: entry });
+        return structuredClone(entry);
+      },
+      list: async ({ limit, actorId }) => {
+        const out: AuditEntry[] = [];
+        for (let i = this.auditLog.length - 1; i >= 0 && out.length < limit; i--) {
+          const entry = this.auditLog[i];
+          if (!actorId || entry.actorId === actorId) out.push(structuredClone(entry));
+        }
+        return out;
+      },
+    };
+  }
+}
+
+function priorityRank(escalation: Escalation): number {
+  return escalation.priority === 'urgent' ? 0 : 1;
+}
+
+function copy(advisor: Advisor | undefined): Advisor | null {
+  return advisor ? { ...advisor } : null;
+}
+
+function cloneOrNull<T>(value: T | undefined): T | null {
+  return value === undefined ? null : structuredClone(value);
 }

@@ -1,0 +1,109 @@
+import { BotkitConversation, type Botkit, type BotWorker, type BotkitMessage } from 'botkit';
+import type { AnswerComposer } from '../../answer/answer-composer';
+import { OUT_OF_SCOPE } from '../../content/intent-files';
+import type { Texts } from '../../i18n/i18n';
+import { answerFromPayload, interpretAnswer } from '../../knowledge/guide-answers';
+import { SKIP, type Guide, type GuideAnswers, type GuideBook } from '../../knowledge/guides';
+import type { NluResult } from '../../nlu/nlu.service';
+import { toBotkitMessage } from '../botkit-message';
+import { turnOf } from '../turn';
+
+export const GUIDE_DIALOG = 'guide';
+
+/** What a guide dialog keeps between turns (Botkit stores it with the dialog state, so it survives restarts). */
+export interface GuideDialogOptions {
+  guide: string;
+  answers: GuideAnswers;
+}
+
+interface GuideVars extends GuideDialogOptions {
+  asked?: number;
+  retry?: boolean;
+  prompt?: string;
+  choices?: unknown[];
+}
+
+/** Small talk inside a guide is not a reason to leave it. */
+const STAY_INTENTS = new Set([OUT_OF_SCOPE, 'greeting', 'thanks']);
+/** After this many answers in a row that we cannot read, the question counts as skipped: nobody gets stuck. */
+const MAX_RETRIES = 1;
+
+/**
+ * One Botkit dialog runs every guide in knowledge/guides: it asks the next open question (a single
+ * looping question line whose text is prepared in `before`), reads the answer (quick reply, free
+ * text, skip), and sends the personal plan when nothing is left to ask. A message that is clearly a
+ * different question leaves the guide and is answered; "talk to a human" interrupts it (bot.ts).
+ */
+export function createGuideDialog(
+  controller: Botkit,
+  guides: GuideBook,
+  composer: AnswerComposer,
+  texts: Texts,
+  answerTurn: (bot: BotWorker, message: BotkitMessage) => Promise<void>,
+): BotkitConversation {
+  const dialog = new BotkitConversation(GUIDE_DIALOG, controller);
+  const skipPhrases = texts.languages().flatMap((language) => texts.forLanguage(language)('guide.skipWords').split('|'));
+
+  dialog.before('default', async (convo, bot) => {
+    const vars = convo.vars as unknown as GuideVars;
+    const guide = guides.get(vars.guide);
+    const question = guide?.nextQuestion(vars.answers ?? {});
+    if (!guide || !question) return convo.stop();
+    const language = languageOf(bot);
+    const prompt = composer.guideQuestion(guide, question, language, texts.forLanguage(language), { first: !vars.asked, retry: Boolean(vars.retry) });
+    convo.setVar('prompt', prompt.text);
+    convo.setVar('choices', prompt.quickReplies);
+    convo.setVar('asked', (vars.asked ?? 0) + 1);
+  });
+
+  dialog.ask(
+    // Triple braces: the prompt is our own text and must not be HTML-escaped by the template engine.
+    { text: ['{{{vars.prompt}}}'], quick_replies: (_line: unknown, vars: Record<string, unknown>) => vars.choices as never[] },
+    async (_answer, convo, bot, message) => {
+      const vars = convo.vars as unknown as GuideVars;
+      const guide = guides.get(vars.guide);
+      const nlu = turnOf(bot.getConfig('context')).nlu;
+      const question = guide?.nextQuestion(vars.answers);
+      if (!guide || !question || !nlu) return convo.stop();
+
+      const found = readAnswer(guide, question.id, nlu, message as BotkitMessage, vars.answers, skipPhrases);
+      if (found === 'leave') {
+        // A new question, or a button of an earlier answer: end the guide and answer it.
+        await bot.cancelAllDialogs();
+        return answerTurn(bot, message as BotkitMessage);
+      }
+      // An answer inside a guide belongs to the guide's topic, whatever the classifier made of "19".
+      nlu.intent = { name: guide.definition.intent, confidence: 1 };
+      nlu.fallbackReason = undefined;
+      if (Object.keys(found).length === 0 && !vars.retry && MAX_RETRIES > 0) {
+        convo.setVar('retry', true);
+        return convo.repeat();
+      }
+      const answers = { ...vars.answers, ...(Object.keys(found).length ? found : { [question.id]: SKIP }) };
+      convo.setVar('answers', answers);
+      convo.setVar('retry', false);
+      if (guide.nextQuestion(answers)) return convo.repeat();
+      const language = languageOf(bot);
+      await bot.reply(message, toBotkitMessage(composer.guidePlan(guide, answers, language, texts.forLanguage(language))));
+    },
+    'answer',
+  );
+  return dialog;
+}
+
+/** New answers from this message, or 'leave' when it is not an answer but something else. */
+function readAnswer(guide: Guide, questionId: string, nlu: NluResult, message: BotkitMessage, answers: GuideAnswers, skipPhrases: string[]): GuideAnswers | 'leave' {
+  if (nlu.payload) {
+    if (nlu.payload.kind !== 'guide') return 'leave';
+    return answerFromPayload(guide, nlu.payload.value) ?? 'leave';
+  }
+  const question = guide.question(questionId)!;
+  const found = interpretAnswer(guide, question, { text: message.text ?? '', entities: nlu.entities }, answers, skipPhrases);
+  if (Object.keys(found).length > 0) return found;
+  return nlu.intent.name !== guide.definition.intent && !STAY_INTENTS.has(nlu.intent.name) ? 'leave' : {};
+}
+
+/** The language of this turn: a person who switches language mid-guide gets the next question in it. */
+function languageOf(bot: BotWorker): string {
+  return turnOf(bot.getConfig('context')).nlu?.language ?? turnOf(bot.getConfig('context')).conversation.language ?? 'de';
+}

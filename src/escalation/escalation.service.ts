@@ -1,0 +1,166 @@
+import type { AuditLog } from '../advisors/audit';
+import { AppError } from '../errors/app-error';
+import type { LanguageCode } from '../i18n/languages';
+import type { Logger } from '../logging/logger';
+import type { Advisor, ConversationRepository, Escalation, EscalationRepository, EscalationStatus, NewEscalation } from '../storage/store';
+import { OpenEscalationExistsError } from '../storage/store';
+import type { HandBackKind, PersonDelivery } from './person-delivery';
+
+/** What an advisor sees of one transcript line: no session ids, tokens, NLU scores or sources. */
+export interface TranscriptLine {
+  role: 'user' | 'bot' | 'advisor';
+  text: string;
+  createdAt: string;
+}
+
+export interface EscalationDetail {
+  escalation: Escalation;
+  transcript: TranscriptLine[];
+}
+
+/** Transcript pages read from the store; a conversation longer than this shows its first lines only. */
+const PAGE = 500;
+const MAX_TRANSCRIPT = 5000;
+
+export interface EscalationServiceDeps {
+  escalations: EscalationRepository;
+  conversations: ConversationRepository;
+  audit: AuditLog;
+  delivery: PersonDelivery;
+  defaultLanguage: LanguageCode;
+  logger: Logger;
+}
+
+/**
+ * The advisor side of escalations: who may do what in which status, the audit entries, and the
+ * calls into the bot side through PersonDelivery. Every status change is a compare-and-set in the
+ * repository, so concurrent advisors cannot both win. Errors are AppErrors (404, 403, 409) that the
+ * HTTP layer passes through.
+ *
+ * The bot side (when to escalate, silence while owned) uses `open` and `ownerOf`.
+ */
+export class EscalationService {
+  constructor(private readonly deps: EscalationServiceDeps) {}
+
+  // --- for the bot side --------------------------------------------------------------------
+
+  /** Opens an escalation, or returns the conversation's open one (a person is queued once, even when two triggers race). */
+  async open(input: NewEscalation): Promise<Escalation> {
+    try {
+      return await this.deps.escalations.create(input);
+    } catch (error) {
+      if (error instanceof OpenEscalationExistsError) return error.existing;
+      throw error;
+    }
+  }
+
+  /** The advisor who owns the conversation right now (status 'assigned'), or null: the bot stays silent while there is one. */
+  async ownerOf(conversationId: string): Promise<string | null> {
+    const open = await this.deps.escalations.findOpenByConversation(conversationId);
+    return open?.status === 'assigned' ? (open.advisorId ?? null) : null;
+  }
+
+  // --- for advisors ------------------------------------------------------------------------
+
+  list(status?: EscalationStatus): Promise<Escalation[]> {
+    return this.deps.escalations.list(status ? { status } : {});
+  }
+
+  async detail(id: string): Promise<EscalationDetail> {
+    const escalation = await this.get(id);
+    const transcript: TranscriptLine[] = [];
+    let after = 0;
+    while (transcript.length < MAX_TRANSCRIPT) {
+      const page = await this.deps.conversations.listMessages(escalation.conversationId, after, PAGE);
+      for (const m of page) transcript.push({ role: m.role, text: m.text, createdAt: m.createdAt });
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].seq;
+    }
+    return { escalation, transcript };
+  }
+
+  /** 200 for exactly one of many concurrent claims; 409 for the others and for anything not queued. */
+  async claim(id: string, advisor: Advisor): Promise<Escalation> {
+    const result = await this.deps.escalations.claim(id, advisor.id);
+    if (!result.ok) throw result.reason === 'not_found' ? notFound() : new AppError('conflict', statusConflict(result.escalation, 'claimed'));
+    await this.deps.audit.record(advisor.id, 'escalation.claim', id);
+    return result.escalation;
+  }
+
+  /** Only the owning advisor writes to the person; the message is stored first, then pushed live. */
+  async sendMessage(id: string, advisor: Advisor, text: string): Promise<{ role: 'advisor'; text: string; createdAt: string }> {
+    const escalation = await this.get(id);
+    if (escalation.status !== 'assigned') throw new AppError('conflict', statusConflict(escalation, 'answered'));
+    if (escalation.advisorId !== advisor.id) throw new AppError('forbidden', 'Only the advisor who claimed this escalation can write to the person.');
+    const conversation = await this.deps.conversations.get(escalation.conversationId);
+    if (!conversation) throw notFound();
+    const stored = await this.deps.conversations.appendMessage(escalation.conversationId, { role: 'advisor', text, language: conversation.language });
+    await this.deps.audit.record(advisor.id, 'escalation.message', id);
+    // Stored is what counts (the messages route has it); a failed live push must not turn into an error.
+    await this.deps.delivery.deliver(escalation.conversationId, text).catch((error: Error) => this.deps.logger.warn({ escalationId: id, err: { name: error.name, message: error.message } }, 'live delivery of an advisor message failed'));
+    return { role: 'advisor', text: stored.text, createdAt: stored.createdAt };
+  }
+
+  /**
+   * Assigned: the owner or an admin. Callback: any advisor (callbacks have no owner until someone
+   * calls back; whoever resolves it is recorded). The callback contact is deleted with the change.
+   */
+  resolve(id: string, advisor: Advisor): Promise<Escalation> {
+    return this.close(id, advisor, 'resolved', (e) => {
+      if (e.status === 'callback') return true;
+      if (e.status === 'assigned') return e.advisorId === advisor.id || advisor.role === 'admin';
+      return 'conflict';
+    });
+  }
+
+  /** Assigned: the owner or an admin. Queued or callback: admins only (withdrawing a case from the queue). */
+  returnToBot(id: string, advisor: Advisor): Promise<Escalation> {
+    return this.close(id, advisor, 'returned', (e) => {
+      if (e.status === 'assigned') return e.advisorId === advisor.id || advisor.role === 'admin';
+      if (e.status === 'queued' || e.status === 'callback') return advisor.role === 'admin';
+      return 'conflict';
+    });
+  }
+
+  /** Internal note, any status, any advisor; never shown to the person and never audited with its text. */
+  async addNote(id: string, advisor: Advisor, text: string): Promise<Escalation> {
+    const updated = await this.deps.escalations.addNote(id, { at: new Date().toISOString(), advisorId: advisor.id, text });
+    if (!updated) throw notFound();
+    await this.deps.audit.record(advisor.id, 'escalation.note', id);
+    return updated;
+  }
+
+  private async close(id: string, advisor: Advisor, status: HandBackKind, allowed: (e: Escalation) => boolean | 'conflict'): Promise<Escalation> {
+    const current = await this.get(id);
+    const verdict = allowed(current);
+    if (verdict === 'conflict') throw new AppError('conflict', statusConflict(current, status));
+    if (!verdict) throw new AppError('forbidden', 'Only the advisor who claimed this escalation or an admin can do this.');
+    // Compare-and-set on the status just checked: a concurrent resolve/return makes this one a 409.
+    const result = await this.deps.escalations.transition(id, [current.status], {
+      status,
+      ...(current.advisorId ? {} : { advisorId: advisor.id }),
+    });
+    if (!result.ok) throw result.reason === 'not_found' ? notFound() : new AppError('conflict', statusConflict(result.escalation, status));
+    await this.deps.audit.record(advisor.id, status === 'resolved' ? 'escalation.resolve' : 'escalation.return', id, { from: current.status });
+    const conversation = await this.deps.conversations.get(current.conversationId);
+    const language = conversation?.language ?? current.language ?? this.deps.defaultLanguage;
+    if (conversation) {
+      await this.deps.delivery.handBack(current.conversationId, language, status).catch((error: Error) => this.deps.logger.warn({ escalationId: id, err: { name: error.name, message: error.message } }, 'hand-back to the bot failed'));
+    }
+    return result.escalation;
+  }
+
+  private async get(id: string): Promise<Escalation> {
+    const escalation = await this.deps.escalations.get(id);
+    if (!escalation) throw notFound();
+    return escalation;
+  }
+}
+
+function notFound(): AppError {
+  return new AppError('not_found', 'No escalation with this id.');
+}
+
+function statusConflict(escalation: Escalation, verb: string): string {
+  return `This escalation is ${escalation.status} and cannot be ${verb === 'returned' ? 'returned to the bot' : verb}.`;
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { AdvisorAccounts } from '../advisors/accounts';
+import type { TokenSigner } from '../advisors/tokens';
+import type { EscalationService } from '../escalation/escalation.service';
+import type { AdvisorRepository, AuditRepository } from '../storage/store';
+import { adminRoutes } from './advisors.routes';
+import { authenticateAdvisor } from './advisor-auth.middleware';
+import { authRoutes } from './auth.routes';
+import { escalationRoutes } from './escalations.routes';
+
+export interface AdvisorRouteDeps {
+  accounts: AdvisorAccounts;
+  advisors: AdvisorRepository;
+  audit: AuditRepository;
+  escalations: EscalationService;
+  signer: TokenSigner;
+  loginRateLimitPerMinute: number;
+}
+
+/** Path prefixes that need an advisor token: 401 comes before anything else, even before a 404. */
+const PROTECTED = ['/api/v1/auth/me', '/api/v1/advisors', '/api/v1/audit', '/api/v1/escalations'];
+
+/** The advisor side of the contract ("Advisors" in CONTRACT.md): login, accounts, audit, escalations. */
+export function advisorRoutes(deps: AdvisorRouteDeps): Router {
+  const router = Router();
+  router.use(PROTECTED, authenticateAdvisor(deps.signer, deps.advisors));
+  router.use(authRoutes(deps));
+  router.use(adminRoutes(deps));
+  router.use(escalationRoutes(deps.escalations));
+  return router;
+}

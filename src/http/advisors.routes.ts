@@ -1,0 +1,103 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { DuplicateEmailError, LastAdminError, MIN_PASSWORD_LENGTH, publicAdvisor, type AdvisorAccounts } from '../advisors/accounts';
+import { AppError } from '../errors/app-error';
+import type { AdvisorRepository, AuditRepository } from '../storage/store';
+import { currentAdvisor, requireRole } from './advisor-auth.middleware';
+import { parseOr400, requireJson, route } from './validation';
+
+const BODY_BYTES = 4 * 1024;
+const ID = /^[A-Za-z0-9-]{1,64}$/;
+
+const name = z.string().trim().min(1, 'name must not be empty').max(100);
+const role = z.enum(['advisor', 'admin']);
+
+const createSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email('email must be an email address').max(254),
+    name,
+    password: z.string().min(MIN_PASSWORD_LENGTH, `password must have at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
+    role,
+  })
+  .strict();
+
+const patchSchema = z
+  .object({ disabled: z.boolean().optional(), name: name.optional(), role: role.optional() })
+  .strict()
+  .refine((p) => p.disabled !== undefined || p.name !== undefined || p.role !== undefined, 'give at least one of disabled, name, role');
+
+const auditQuerySchema = z
+  .object({
+    limit: z.string().regex(/^\d{1,4}$/, 'limit must be 1–1000').optional(),
+    actorId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
+  })
+  .strict();
+
+export interface AdminRouteDeps {
+  accounts: AdvisorAccounts;
+  advisors: AdvisorRepository;
+  audit: AuditRepository;
+}
+
+/** Admin only: advisor accounts and the audit log. Password hashes never leave the server. */
+export function adminRoutes(deps: AdminRouteDeps): Router {
+  const router = Router();
+  const body = express.json({ limit: BODY_BYTES, strict: true, type: () => true });
+  const adminOnly = requireRole('admin');
+
+  router.post(
+    '/api/v1/advisors',
+    adminOnly,
+    requireJson,
+    body,
+    route(async (req, res) => {
+      const input = parseOr400(createSchema, req.body);
+      try {
+        const advisor = await deps.accounts.create(input, currentAdvisor(res).id);
+        res.status(201).json({ advisor: publicAdvisor(advisor) });
+      } catch (error) {
+        if (error instanceof DuplicateEmailError) throw new AppError('conflict', 'An advisor with this email already exists.');
+        throw error;
+      }
+    }),
+  );
+
+  router.get(
+    '/api/v1/advisors',
+    adminOnly,
+    route(async (_req, res) => {
+      res.json({ advisors: (await deps.advisors.list()).map(publicAdvisor) });
+    }),
+  );
+
+  router.patch(
+    '/api/v1/advisors/:id',
+    adminOnly,
+    requireJson,
+    body,
+    route(async (req, res) => {
+      const input = parseOr400(patchSchema, req.body);
+      if (!ID.test(req.params.id)) throw new AppError('not_found', 'No advisor with this id.');
+      try {
+        const advisor = await deps.accounts.update(req.params.id, input, currentAdvisor(res).id);
+        if (!advisor) throw new AppError('not_found', 'No advisor with this id.');
+        res.json({ advisor: publicAdvisor(advisor) });
+      } catch (error) {
+        if (error instanceof LastAdminError) throw new AppError('conflict', error.message);
+        throw error;
+      }
+    }),
+  );
+
+  router.get(
+    '/api/v1/audit',
+    adminOnly,
+    route(async (req, res) => {
+      const query = parseOr400(auditQuerySchema, req.query, 'invalid_query');
+      const limit = Math.min(1000, Math.max(1, query.limit ? Number(query.limit) : 100));
+      res.json({ entries: await deps.audit.list({ limit, ...(query.actorId ? { actorId: query.actorId } : {}) }) });
+    }),
+  );
+
+  return router;
+}

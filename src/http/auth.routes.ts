@@ -1,0 +1,61 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { AdvisorAccounts } from '../advisors/accounts';
+import type { TokenSigner } from '../advisors/tokens';
+import { AppError } from '../errors/app-error';
+import { currentAdvisor } from './advisor-auth.middleware';
+import { rateLimitBy, rateLimitPerIp } from './rate-limit';
+import { parseOr400, requireJson, route } from './validation';
+
+const LOGIN_BODY_BYTES = 4 * 1024;
+
+const loginSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email('email must be an email address').max(254),
+    // Upper bound only against abuse; the KDF takes any length.
+    password: z.string().min(1, 'password is required').max(1024),
+  })
+  .strict();
+
+export interface AuthRouteDeps {
+  accounts: AdvisorAccounts;
+  signer: TokenSigner;
+  /** Login attempts per minute, counted per client IP and per email separately; 0 = off. */
+  loginRateLimitPerMinute: number;
+}
+
+/**
+ * `POST /api/v1/auth/login` and `GET /api/v1/auth/me` (the latter behind the advisor authentication
+ * mounted by advisorRoutes). Wrong email and wrong password get the same 401, so the route does not
+ * tell which accounts exist; both limits make password guessing slow (per IP against one guesser,
+ * per email against many IPs aiming at one account).
+ */
+export function authRoutes(deps: AuthRouteDeps): Router {
+  const router = Router();
+  const perEmail = rateLimitBy(deps.loginRateLimitPerMinute, (req) => {
+    const email = (req.body as { email?: unknown } | undefined)?.email;
+    return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
+  });
+
+  router.post(
+    '/api/v1/auth/login',
+    rateLimitPerIp(deps.loginRateLimitPerMinute),
+    requireJson,
+    express.json({ limit: LOGIN_BODY_BYTES, strict: true, type: () => true }),
+    perEmail,
+    route(async (req, res) => {
+      const input = parseOr400(loginSchema, req.body);
+      const advisor = await deps.accounts.authenticate(input.email, input.password);
+      if (!advisor) throw new AppError('invalid_credentials');
+      const issued = deps.signer.sign(advisor);
+      res.json({ token: issued.token, expiresAt: issued.expiresAt, advisor: { id: advisor.id, name: advisor.name, role: advisor.role } });
+    }),
+  );
+
+  router.get('/api/v1/auth/me', (_req, res) => {
+    const advisor = currentAdvisor(res);
+    res.json({ advisor: { id: advisor.id, email: advisor.email, name: advisor.name, role: advisor.role } });
+  });
+
+  return router;
+}
