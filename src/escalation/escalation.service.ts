@@ -2,7 +2,7 @@ import type { AuditLog } from '../advisors/audit';
 import { AppError } from '../errors/app-error';
 import type { LanguageCode } from '../i18n/languages';
 import type { Logger } from '../logging/logger';
-import type { Advisor, ConversationRepository, Escalation, EscalationRepository, EscalationStatus, NewEscalation } from '../storage/store';
+import type { Advisor, ConversationRepository, Escalation, EscalationRepository, EscalationStatus, EscalationUpdate, NewEscalation } from '../storage/store';
 import { OpenEscalationExistsError } from '../storage/store';
 import type { HandBackKind, PersonDelivery } from './person-delivery';
 
@@ -81,10 +81,9 @@ export class EscalationService {
 
   /** 200 for exactly one of many concurrent claims; 409 for the others and for anything not queued. */
   async claim(id: string, advisor: Advisor): Promise<Escalation> {
-    const result = await this.deps.escalations.claim(id, advisor.id);
-    if (!result.ok) throw result.reason === 'not_found' ? notFound() : new AppError('conflict', statusConflict(result.escalation, 'claimed'));
+    const escalation = changed(await this.deps.escalations.claim(id, advisor.id), 'claimed');
     await this.deps.audit.record(advisor.id, 'escalation.claim', id);
-    return result.escalation;
+    return escalation;
   }
 
   /** Only the owning advisor writes to the person; the message is stored first, then pushed live. */
@@ -97,7 +96,7 @@ export class EscalationService {
     const stored = await this.deps.conversations.appendMessage(escalation.conversationId, { role: 'advisor', text, language: conversation.language });
     await this.deps.audit.record(advisor.id, 'escalation.message', id);
     // Stored is what counts (the messages route has it); a failed live push must not turn into an error.
-    await this.deps.delivery.deliver(escalation.conversationId, text).catch((error: Error) => this.deps.logger.warn({ escalationId: id, err: { name: error.name, message: error.message } }, 'live delivery of an advisor message failed'));
+    await this.deps.delivery.deliver(escalation.conversationId, text).catch(this.warn(id, 'live delivery of an advisor message failed'));
     return { role: 'advisor', text: stored.text, createdAt: stored.createdAt };
   }
 
@@ -136,18 +135,20 @@ export class EscalationService {
     if (verdict === 'conflict') throw new AppError('conflict', statusConflict(current, status));
     if (!verdict) throw new AppError('forbidden', 'Only the advisor who claimed this escalation or an admin can do this.');
     // Compare-and-set on the status just checked: a concurrent resolve/return makes this one a 409.
-    const result = await this.deps.escalations.transition(id, [current.status], {
+    const escalation = changed(
+      await this.deps.escalations.transition(id, [current.status], { status, ...(current.advisorId ? {} : { advisorId: advisor.id }) }),
       status,
-      ...(current.advisorId ? {} : { advisorId: advisor.id }),
-    });
-    if (!result.ok) throw result.reason === 'not_found' ? notFound() : new AppError('conflict', statusConflict(result.escalation, status));
+    );
     await this.deps.audit.record(advisor.id, status === 'resolved' ? 'escalation.resolve' : 'escalation.return', id, { from: current.status });
     const conversation = await this.deps.conversations.get(current.conversationId);
     const language = conversation?.language ?? current.language ?? this.deps.defaultLanguage;
-    if (conversation) {
-      await this.deps.delivery.handBack(current.conversationId, language, status).catch((error: Error) => this.deps.logger.warn({ escalationId: id, err: { name: error.name, message: error.message } }, 'hand-back to the bot failed'));
-    }
-    return result.escalation;
+    if (conversation) await this.deps.delivery.handBack(current.conversationId, language, status).catch(this.warn(id, 'hand-back to the bot failed'));
+    return escalation;
+  }
+
+  /** Logs a failed push to the person (ids only, never texts) instead of failing the advisor's request. */
+  private warn(escalationId: string, what: string): (error: Error) => void {
+    return (error) => this.deps.logger.warn({ escalationId, err: { name: error.name, message: error.message } }, what);
   }
 
   private async get(id: string): Promise<Escalation> {
@@ -159,6 +160,12 @@ export class EscalationService {
 
 function notFound(): AppError {
   return new AppError('not_found', 'No escalation with this id.');
+}
+
+/** The escalation after a compare-and-set, or the 404/409 that explains why it did not happen. */
+function changed(result: EscalationUpdate, verb: string): Escalation {
+  if (result.ok) return result.escalation;
+  throw result.reason === 'not_found' ? notFound() : new AppError('conflict', statusConflict(result.escalation, verb));
 }
 
 function statusConflict(escalation: Escalation, verb: string): string {

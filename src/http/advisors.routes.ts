@@ -1,13 +1,12 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { DuplicateEmailError, LastAdminError, MIN_PASSWORD_LENGTH, publicAdvisor, type AdvisorAccounts } from '../advisors/accounts';
 import { AppError } from '../errors/app-error';
 import type { AdvisorRepository, AuditRepository } from '../storage/store';
 import { currentAdvisor, requireRole } from './advisor-auth.middleware';
-import { parseOr400, requireJson, route } from './validation';
+import { jsonBody, parseOr400, RECORD_ID, recordId, route } from './validation';
 
 const BODY_BYTES = 4 * 1024;
-const ID = /^[A-Za-z0-9-]{1,64}$/;
 
 const name = z.string().trim().min(1, 'name must not be empty').max(100);
 const role = z.enum(['advisor', 'admin']);
@@ -29,7 +28,7 @@ const patchSchema = z
 const auditQuerySchema = z
   .object({
     limit: z.string().regex(/^\d{1,4}$/, 'limit must be 1–1000').optional(),
-    actorId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
+    actorId: z.string().regex(RECORD_ID).optional(),
   })
   .strict();
 
@@ -42,14 +41,13 @@ export interface AdminRouteDeps {
 /** Admin only: advisor accounts and the audit log. Password hashes never leave the server. */
 export function adminRoutes(deps: AdminRouteDeps): Router {
   const router = Router();
-  const body = express.json({ limit: BODY_BYTES, strict: true, type: () => true });
+  const body = jsonBody(BODY_BYTES);
   const adminOnly = requireRole('admin');
 
   router.post(
     '/api/v1/advisors',
     adminOnly,
-    requireJson,
-    body,
+    ...body,
     route(async (req, res) => {
       const input = parseOr400(createSchema, req.body);
       try {
@@ -73,13 +71,12 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.patch(
     '/api/v1/advisors/:id',
     adminOnly,
-    requireJson,
-    body,
+    ...body,
     route(async (req, res) => {
       const input = parseOr400(patchSchema, req.body);
-      if (!ID.test(req.params.id)) throw new AppError('not_found', 'No advisor with this id.');
+      const advisorId = recordId(req.params.id, 'advisor');
       try {
-        const advisor = await deps.accounts.update(req.params.id, input, currentAdvisor(res).id);
+        const advisor = await deps.accounts.update(advisorId, input, currentAdvisor(res).id);
         if (!advisor) throw new AppError('not_found', 'No advisor with this id.');
         res.json({ advisor: publicAdvisor(advisor) });
       } catch (error) {

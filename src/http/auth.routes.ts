@@ -1,11 +1,11 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AdvisorAccounts } from '../advisors/accounts';
 import type { TokenSigner } from '../advisors/tokens';
 import { AppError } from '../errors/app-error';
 import { currentAdvisor } from './advisor-auth.middleware';
 import { rateLimitBy, rateLimitPerIp } from './rate-limit';
-import { parseOr400, requireJson, route } from './validation';
+import { jsonBody, parseOr400, route } from './validation';
 
 const LOGIN_BODY_BYTES = 4 * 1024;
 
@@ -40,8 +40,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   router.post(
     '/api/v1/auth/login',
     rateLimitPerIp(deps.loginRateLimitPerMinute),
-    requireJson,
-    express.json({ limit: LOGIN_BODY_BYTES, strict: true, type: () => true }),
+    ...jsonBody(LOGIN_BODY_BYTES),
     perEmail,
     route(async (req, res) => {
       const input = parseOr400(loginSchema, req.body);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Reply } from '../answer/reply';
 import { languageCode, MAX_TEXT_LENGTH, messageText, SESSION_ID } from '../channels/inbound';
@@ -9,7 +9,7 @@ import { TURN_STATE_KEY, type TurnInfo } from '../dialog/turn';
 import { AppError } from '../errors/app-error';
 import type { ConversationRepository, Source, StoredMessage } from '../storage/store';
 import { rateLimitPerIp } from './rate-limit';
-import { parseOr400, requireJson, route } from './validation';
+import { jsonBody, parseOr400, route } from './validation';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 const MAX_PAGE = 200;
@@ -41,14 +41,12 @@ const messagesQuerySchema = z
 /** REST channel of the contract: `POST /api/v1/chat`, the messages route and erasure. */
 export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();
-  const body = express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true });
   const schema = chatRequestSchema(deps.languages);
 
   router.post(
     '/api/v1/chat',
     rateLimitPerIp(deps.rateLimitPerMinute),
-    requireJson,
-    body,
+    ...jsonBody(MAX_BODY_BYTES),
     route(async (req, res) => {
       const input = parseOr400(schema, req.body);
       const sessionId = input.sessionId ?? randomBytes(18).toString('base64url');

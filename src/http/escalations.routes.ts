@@ -1,14 +1,12 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { messageText } from '../channels/inbound';
 import type { EscalationService } from '../escalation/escalation.service';
-import { AppError } from '../errors/app-error';
-import type { Escalation } from '../storage/store';
+import type { Advisor, Escalation } from '../storage/store';
 import { currentAdvisor, requireRole } from './advisor-auth.middleware';
-import { parseOr400, requireJson, route } from './validation';
+import { jsonBody, parseOr400, recordId, route } from './validation';
 
 const BODY_BYTES = 16 * 1024;
-const ID = /^[A-Za-z0-9-]{1,64}$/;
 
 const listQuerySchema = z.object({ status: z.enum(['queued', 'assigned', 'callback', 'resolved', 'returned']).optional() }).strict();
 /** Same rules as a person's message: trimmed, 1–2000 characters, no control characters. */
@@ -20,12 +18,9 @@ const textSchema = z.object({ text: messageText }).strict();
  */
 export function escalationRoutes(service: EscalationService): Router {
   const router = Router();
-  const body = express.json({ limit: BODY_BYTES, strict: true, type: () => true });
+  const body = jsonBody(BODY_BYTES);
   const staff = requireRole('advisor', 'admin');
-  const id = (raw: string) => {
-    if (!ID.test(raw)) throw new AppError('not_found', 'No escalation with this id.');
-    return raw;
-  };
+  const id = (raw: string) => recordId(raw, 'escalation');
 
   router.get(
     '/api/v1/escalations',
@@ -46,18 +41,9 @@ export function escalationRoutes(service: EscalationService): Router {
   );
 
   router.post(
-    '/api/v1/escalations/:id/claim',
-    staff,
-    route(async (req, res) => {
-      res.json({ escalation: wireEscalation(await service.claim(id(req.params.id), currentAdvisor(res))) });
-    }),
-  );
-
-  router.post(
     '/api/v1/escalations/:id/messages',
     staff,
-    requireJson,
-    body,
+    ...body,
     route(async (req, res) => {
       const input = parseOr400(textSchema, req.body);
       res.status(201).json({ message: await service.sendMessage(id(req.params.id), currentAdvisor(res), input.text) });
@@ -67,8 +53,7 @@ export function escalationRoutes(service: EscalationService): Router {
   router.post(
     '/api/v1/escalations/:id/notes',
     staff,
-    requireJson,
-    body,
+    ...body,
     route(async (req, res) => {
       const input = parseOr400(textSchema, req.body);
       const escalation = await service.addNote(id(req.params.id), currentAdvisor(res), input.text);
@@ -76,21 +61,21 @@ export function escalationRoutes(service: EscalationService): Router {
     }),
   );
 
-  router.post(
-    '/api/v1/escalations/:id/resolve',
-    staff,
-    route(async (req, res) => {
-      res.json({ escalation: wireEscalation(await service.resolve(id(req.params.id), currentAdvisor(res))) });
-    }),
-  );
-
-  router.post(
-    '/api/v1/escalations/:id/return-to-bot',
-    staff,
-    route(async (req, res) => {
-      res.json({ escalation: wireEscalation(await service.returnToBot(id(req.params.id), currentAdvisor(res))) });
-    }),
-  );
+  // Status changes: who may do which one in which status is decided by the service.
+  const statusChanges: Record<string, (id: string, advisor: Advisor) => Promise<Escalation>> = {
+    claim: (e, a) => service.claim(e, a),
+    resolve: (e, a) => service.resolve(e, a),
+    'return-to-bot': (e, a) => service.returnToBot(e, a),
+  };
+  for (const [action, change] of Object.entries(statusChanges)) {
+    router.post(
+      `/api/v1/escalations/:id/${action}`,
+      staff,
+      route(async (req, res) => {
+        res.json({ escalation: wireEscalation(await change(id(req.params.id), currentAdvisor(res))) });
+      }),
+    );
+  }
 
   return router;
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../errors/app-error';
 
@@ -14,6 +14,22 @@ export function parseOr400<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value
 export const requireJson: RequestHandler = (req, _res, next) => {
   next(req.is('application/json') ? undefined : new AppError('unsupported_media_type'));
 };
+
+/**
+ * 415 unless declared JSON, then parsed with a size limit. The parser takes any content type
+ * because `requireJson` already decided: "application/json; charset=utf-8" and friends all pass.
+ */
+export function jsonBody(limitBytes: number): RequestHandler[] {
+  return [requireJson, express.json({ limit: limitBytes, strict: true, type: () => true })];
+}
+
+/** Ids of stored records (advisors, escalations) in a path; anything else cannot exist: 404. */
+export const RECORD_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+export function recordId(raw: string, what: string): string {
+  if (!RECORD_ID.test(raw)) throw new AppError('not_found', `No ${what} with this id.`);
+  return raw;
+}
 
 /** Wraps an async route so its errors reach the error middleware (express 4 does not). */
 export function route(handler: (...args: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler {

@@ -243,8 +243,8 @@ export class EmbeddedStore implements Store {
         this.record({ t: 'advisor', d: advisor });
         return { ...advisor };
       },
-      get: async (id) => copy(this.advisorsById.get(id)),
-      getByEmail: async (email) => copy(byEmail(email)),
+      get: async (id) => cloneOrNull(this.advisorsById.get(id)),
+      getByEmail: async (email) => cloneOrNull(byEmail(email)),
       list: async () => [...this.advisorsById.values()].map((a) => ({ ...a })),
       update: async (id, patch) => {
         const current = this.advisorsById.get(id);
@@ -350,10 +350,6 @@ export class EmbeddedStore implements Store {
 
 function priorityRank(escalation: Escalation): number {
   return escalation.priority === 'urgent' ? 0 : 1;
-}
-
-function copy(advisor: Advisor | undefined): Advisor | null {
-  return advisor ? { ...advisor } : null;
 }
 
 function cloneOrNull<T>(value: T | undefined): T | null {
