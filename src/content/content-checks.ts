@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadLanguages } from '../i18n/languages';
 import { loadArticles } from '../knowledge/articles';
 import { contentPaths } from '../service';
-import { checkKnowledge } from './knowledge-checks';
+import { checkKnowledge, missingLanguages } from './knowledge-checks';
 import { ENTITY_FILES, labelledTexts, loadEntityFile, loadIntentFiles, OUT_OF_SCOPE } from './intent-files';
 
 /** The intent ids of the public contract (CONTRACT.md, issue #2). */
@@ -88,7 +88,7 @@ export function checkContent(root: string, today = new Date()): string[] {
     const file = path.join(paths.entities, name);
     if (!fs.existsSync(file)) continue;
     for (const entry of loadEntityFile(file)) {
-      for (const lng of codes) if (!entry.names[lng]?.length) problems.push(`intents/entities/${name}: ${entry.id} has no ${lng} name`);
+      for (const lng of missingLanguages(entry.names, codes)) problems.push(`intents/entities/${name}: ${entry.id} has no ${lng} name`);
     }
   }
   return problems;

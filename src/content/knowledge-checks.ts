@@ -38,7 +38,7 @@ function checkReviewable(item: Reviewable, today: Date, problems: string[]): voi
   else if (ageDays > interval) problems.push(`${item.where}: last reviewed ${item.reviewed}, ${ageDays} days ago; review due every ${interval} days`);
 }
 
-function missingLanguages(texts: Record<string, unknown> | undefined, codes: string[]): string[] {
+export function missingLanguages(texts: Record<string, unknown> | undefined, codes: string[]): string[] {
   return codes.filter((code) => !texts || texts[code] === undefined || (Array.isArray(texts[code]) && (texts[code] as unknown[]).length === 0));
 }
 

@@ -1,5 +1,5 @@
 import { tokenise } from '../nlu/text/tokenise';
-import { SKIP, type Guide, type GuideAnswers, type GuideOption, type GuideQuestion } from './guides';
+import { SKIP, type Guide, type GuideAnswers, type GuideBook, type GuideOption, type GuideQuestion } from './guides';
 
 /** What the person wrote, with the entities the NLU found in it. */
 export interface AnswerInput {
@@ -17,11 +17,19 @@ function words(text: string): string[] {
   return tokenise(text).map((t) => t.norm);
 }
 
+/** Labels, synonyms and skip phrases come from content and never change: tokenise each once. */
+const phraseWordsCache = new Map<string, string[]>();
+function phraseWords(phrase: string): string[] {
+  let cached = phraseWordsCache.get(phrase);
+  if (!cached) phraseWordsCache.set(phrase, (cached = words(phrase)));
+  return cached;
+}
+
 /** Length (in words) of the longest phrase that occurs in the message, 0 when none does. */
 function longestMatch(message: string[], phrases: string[]): number {
   let best = 0;
   for (const phrase of phrases) {
-    const wanted = words(phrase);
+    const wanted = phraseWords(phrase);
     if (wanted.length === 0 || wanted.length <= best) continue;
     for (let i = 0; i + wanted.length <= message.length; i++) {
       const hit = wanted.every((w, k) => message[i + k] === w || (w.length >= PREFIX_MIN && message[i + k].startsWith(w)));
@@ -95,6 +103,12 @@ export function answerFromPayload(guide: Guide, value: string): GuideAnswers | u
   if (!question) return undefined;
   if (optionValue !== SKIP && !question.options.some((o) => o.value === optionValue)) return undefined;
   return { [questionId]: optionValue };
+}
+
+/** The guide a payload value ("<guide>" or "<guide>.<question>.<option>") belongs to, with its answer if any. */
+export function guidePayload(book: GuideBook, value: string): { guide: Guide; answers: GuideAnswers } | undefined {
+  const guide = book.get(value.split('.')[0]);
+  return guide ? { guide, answers: answerFromPayload(guide, value) ?? {} } : undefined;
 }
 
 export function answerPayload(guide: Guide, question: GuideQuestion, value: string): string {

@@ -3,7 +3,7 @@ import type { AnswerComposer } from '../../answer/answer-composer';
 import { OUT_OF_SCOPE } from '../../content/intent-files';
 import type { Texts } from '../../i18n/i18n';
 import { answerFromPayload, interpretAnswer } from '../../knowledge/guide-answers';
-import { SKIP, type Guide, type GuideAnswers, type GuideBook } from '../../knowledge/guides';
+import { SKIP, type Guide, type GuideAnswers, type GuideBook, type GuideQuestion } from '../../knowledge/guides';
 import type { NluResult } from '../../nlu/nlu.service';
 import { toBotkitMessage } from '../botkit-message';
 import { turnOf } from '../turn';
@@ -25,8 +25,6 @@ interface GuideVars extends GuideDialogOptions {
 
 /** Small talk inside a guide is not a reason to leave it. */
 const STAY_INTENTS = new Set([OUT_OF_SCOPE, 'greeting', 'thanks']);
-/** After this many answers in a row that we cannot read, the question counts as skipped: nobody gets stuck. */
-const MAX_RETRIES = 1;
 
 /**
  * One Botkit dialog runs every guide in knowledge/guides: it asks the next open question (a single
@@ -66,7 +64,7 @@ export function createGuideDialog(
       const question = guide?.nextQuestion(vars.answers);
       if (!guide || !question || !nlu) return convo.stop();
 
-      const found = readAnswer(guide, question.id, nlu, message as BotkitMessage, vars.answers, skipPhrases);
+      const found = readAnswer(guide, question, nlu, (message as BotkitMessage).text ?? '', vars.answers, skipPhrases);
       if (found === 'leave') {
         // A new question, or a button of an earlier answer: end the guide and answer it.
         await bot.cancelAllDialogs();
@@ -75,7 +73,8 @@ export function createGuideDialog(
       // An answer inside a guide belongs to the guide's topic, whatever the classifier made of "19".
       nlu.intent = { name: guide.definition.intent, confidence: 1 };
       nlu.fallbackReason = undefined;
-      if (Object.keys(found).length === 0 && !vars.retry && MAX_RETRIES > 0) {
+      // An answer we cannot read is asked once more, then counts as skipped: nobody gets stuck.
+      if (Object.keys(found).length === 0 && !vars.retry) {
         convo.setVar('retry', true);
         return convo.repeat();
       }
@@ -92,18 +91,18 @@ export function createGuideDialog(
 }
 
 /** New answers from this message, or 'leave' when it is not an answer but something else. */
-function readAnswer(guide: Guide, questionId: string, nlu: NluResult, message: BotkitMessage, answers: GuideAnswers, skipPhrases: string[]): GuideAnswers | 'leave' {
+function readAnswer(guide: Guide, question: GuideQuestion, nlu: NluResult, text: string, answers: GuideAnswers, skipPhrases: string[]): GuideAnswers | 'leave' {
   if (nlu.payload) {
     if (nlu.payload.kind !== 'guide') return 'leave';
     return answerFromPayload(guide, nlu.payload.value) ?? 'leave';
   }
-  const question = guide.question(questionId)!;
-  const found = interpretAnswer(guide, question, { text: message.text ?? '', entities: nlu.entities }, answers, skipPhrases);
+  const found = interpretAnswer(guide, question, { text, entities: nlu.entities }, answers, skipPhrases);
   if (Object.keys(found).length > 0) return found;
   return nlu.intent.name !== guide.definition.intent && !STAY_INTENTS.has(nlu.intent.name) ? 'leave' : {};
 }
 
 /** The language of this turn: a person who switches language mid-guide gets the next question in it. */
 function languageOf(bot: BotWorker): string {
-  return turnOf(bot.getConfig('context')).nlu?.language ?? turnOf(bot.getConfig('context')).conversation.language ?? 'de';
+  const turn = turnOf(bot.getConfig('context'));
+  return turn.nlu?.language ?? turn.conversation.language ?? 'de';
 }

@@ -3,7 +3,7 @@ import type { AnswerComposer } from '../../answer/answer-composer';
 import type { Reply } from '../../answer/reply';
 import { OUT_OF_SCOPE } from '../../content/intent-files';
 import type { Texts } from '../../i18n/i18n';
-import { answerFromPayload } from '../../knowledge/guide-answers';
+import { guidePayload } from '../../knowledge/guide-answers';
 import type { GuideBook } from '../../knowledge/guides';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base';
 import { AMBIGUOUS_PROFESSION, type ReferenceData } from '../../knowledge/reference-data';
@@ -43,9 +43,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     const linked = nlu.payload?.kind === 'article' ? deps.knowledge.article(nlu.payload.value) : undefined;
     if (linked) return reply(deps.composer.article(linked, language, t));
     // "guide:<id>" starts a guide; an answer button of a finished guide starts it again with that answer.
-    const guide = nlu.payload?.kind === 'guide' ? deps.guides.get(nlu.payload.value.split('.')[0]) : undefined;
-    if (guide) {
-      const options: GuideDialogOptions = { guide: guide.id, answers: answerFromPayload(guide, nlu.payload!.value) ?? {} };
+    const started = nlu.payload?.kind === 'guide' ? guidePayload(deps.guides, nlu.payload.value) : undefined;
+    if (started) {
+      const options: GuideDialogOptions = { guide: started.guide.id, answers: started.answers };
       return bot.beginDialog(GUIDE_DIALOG, options);
     }
 
