@@ -36,6 +36,8 @@ const professionSchema = z.object({
   /** Absent when the competent body is not confirmed: the answer then says so. */
   body: z.string().optional(),
   names: z.record(z.string(), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)),
+  /** Words that look like a name but mean something else ("Übersetzung" is not "Übersetzer"). */
+  lookalikes: z.array(z.string().min(1)).optional(),
   sources: z.array(sourceSchema).min(1),
   ...reviewFields,
 });
@@ -45,6 +47,7 @@ const ambiguousSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   candidates: z.array(z.string()).min(2).max(6),
   names: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  lookalikes: z.array(z.string().min(1)).optional(),
 });
 
 export type CompetentBody = z.infer<typeof bodySchema>;
@@ -111,8 +114,8 @@ export class ReferenceData {
 
   dictionaryEntries(): DictionaryEntry[] {
     return [
-      ...this.professions().map((p) => ({ type: 'profession', id: p.id, names: Object.values(p.names).flat() })),
-      ...[...this.ambiguousById.values()].map((a) => ({ type: AMBIGUOUS_PROFESSION, id: a.id, names: Object.values(a.names).flat() })),
+      ...this.professions().map((p) => ({ type: 'profession', id: p.id, names: Object.values(p.names).flat(), lookalikes: p.lookalikes })),
+      ...[...this.ambiguousById.values()].map((a) => ({ type: AMBIGUOUS_PROFESSION, id: a.id, names: Object.values(a.names).flat(), lookalikes: a.lookalikes })),
     ];
   }
 }

@@ -24,6 +24,8 @@ export interface Payload {
 /** Choosing a profession from a quick reply asks who recognises it. */
 const PROFESSION_INTENT = 'recognition.authority';
 const PAYLOAD = /^(article|intent|profession|guide):([a-z0-9._-]{1,80})$/;
+/** Entity types the classifier sees as a placeholder rather than as the name itself. */
+const PLACEHOLDER_TYPES: ReadonlySet<string> = new Set(['profession', 'ambiguous_profession']);
 
 export interface NluResult {
   /** The language to answer in. */
@@ -71,12 +73,13 @@ export class NluService {
     for (const example of input.examples) detector.addSample(example.language, example.text);
     for (const sample of input.languageSamples ?? []) detector.addSample(sample.language, sample.text);
     detector.train();
+    const extractor = new EntityExtractor(input.dictionaries);
     const classifier = IntentClassifier.train(
-      input.examples.map((e) => ({ tokens: analyser.analyse(e.text, e.language), intent: e.intent })),
+      input.examples.map((e) => ({ tokens: analyser.stemTokens(extractor.withPlaceholders(tokenise(e.text), PLACEHOLDER_TYPES), e.language), intent: e.intent })),
       input.training,
       new ConceptLexicon(input.concepts ?? []),
     );
-    return new NluService(analyser, detector, classifier, new EntityExtractor(input.dictionaries), input.languages.map((l) => l.code), input.articleIntents ?? {}, input.guideIntents ?? {});
+    return new NluService(analyser, detector, classifier, extractor, input.languages.map((l) => l.code), input.articleIntents ?? {}, input.guideIntents ?? {});
   }
 
   get intents(): readonly string[] {
@@ -93,7 +96,8 @@ export class NluService {
 
     const detected = this.detector.detect(text, session.language);
     const language = session.chosen && session.language ? session.language : detected.language;
-    const tokens = this.analyser.stemTokens(tokenise(text), detected.language);
+    const words = tokenise(text);
+    const tokens = this.analyser.stemTokens(this.extractor.withPlaceholders(words, PLACEHOLDER_TYPES), detected.language);
     const prediction = this.classifier.predict(tokens);
     const decision = decideIntent(prediction, tokens.length);
     return {
@@ -102,7 +106,7 @@ export class NluService {
       intent: decision.intent,
       ranking: prediction.ranking.slice(0, 3),
       fallbackReason: decision.fallbackReason,
-      entities: this.extractor.extract(tokens),
+      entities: this.extractor.extract(words),
     };
   }
 

@@ -9,9 +9,16 @@ describe('dictionary matching', () => {
   ]);
 
   it('finds inflected forms and typos but not unrelated short words', () => {
-    expect(similarWords('медсестра', 'медсестрою')).toBe('close');
-    expect(similarWords('pflegefachkraft', 'pflegefachkaft')).toBe('close');
-    expect(similarWords('arzt', 'art')).toBeNull();
+    expect(similarWords('медсестрою', 'медсестра')).toBe('close');
+    expect(similarWords('pflegefachkaft', 'pflegefachkraft')).toBe('close');
+    expect(similarWords('elektricker', 'elektriker')).toBe('close');
+    expect(similarWords('art', 'arzt')).toBeNull();
+  });
+
+  it('does not take a shorter word with the same stem for a name', () => {
+    expect(similarWords('lehre', 'lehrer')).toBeNull();
+    expect(similarWords('back', 'backer')).toBeNull();
+    expect(similarWords('german', 'germanist')).toBeNull();
   });
 
   it('prefers the longest name and reports the words as written', () => {

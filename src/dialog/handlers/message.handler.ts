@@ -13,7 +13,7 @@ import { PROFESSION_DIALOG } from '../dialogs/profession.dialog';
 import { turnOf } from '../turn';
 
 /** Intents whose answer depends on the profession, when one is named. */
-const PROFESSION_INTENTS = new Set(['recognition.authority', 'recognition.need']);
+const PROFESSION_INTENTS = new Set(['recognition.authority', 'recognition.need', 'recognition.academic']);
 /** Intents that ask back for the profession when none is named. */
 const ASK_PROFESSION_INTENTS = new Set(['recognition.authority']);
 /** Answers that offer the topic buttons so the person can go on. */

@@ -6,6 +6,8 @@ export interface DictionaryEntry {
   id: string;
   /** Every surface form, in every language. */
   names: string[];
+  /** Words close to a name that mean something else: never a match for this entry. */
+  lookalikes?: string[];
 }
 
 export interface DictionaryMatch {
@@ -22,6 +24,7 @@ interface Phrase {
   type: string;
   id: string;
   keys: string[];
+  lookalikes: ReadonlySet<string>;
 }
 
 /** Arabic article and clitics carry no meaning for matching names ("الممرض" = "ممرض"). */
@@ -39,19 +42,25 @@ function commonPrefixLength(a: string, b: string): number {
 }
 
 /**
- * Same word up to inflection ("медсестра"/"медсестрою", "Lehrer"/"Lehrerin") or a typo
- * ("Elektricker"): an edit distance of 1 from five letters on, 2 from nine.
+ * Whether a word of the message is a name of the dictionary up to inflection ("медсестрою" for
+ * "медсестра", "Lehrerin" for "Lehrer") or a typo ("Elektricker"): an edit distance of 1 from five
+ * letters on, 2 from nine. A word shorter than the name is only a typo of it (one letter missing, from
+ * seven letters on): a shorter word is usually another word with the same stem ("Lehre" is not
+ * "Lehrer", "back" not "Backer", "آموزش" not "آموزگار").
  */
-export function similarWords(a: string, b: string): 'exact' | 'close' | null {
-  if (a === b) return 'exact';
-  const shorter = Math.min(a.length, b.length);
+export function similarWords(word: string, name: string): 'exact' | 'close' | null {
+  if (word === name) return 'exact';
+  if (word.length < name.length) {
+    return word.length >= 7 && name.length - word.length === 1 && DamerauLevenshteinDistance(word, name) === 1 ? 'close' : null;
+  }
+  const shorter = name.length;
   if (shorter < 4) return null;
-  const common = commonPrefixLength(a, b);
-  if (common >= 4 && common >= Math.max(a.length, b.length) - 3 && common >= shorter - 1) return 'close';
+  const common = commonPrefixLength(word, name);
+  if (common >= 4 && common >= word.length - 3 && common >= shorter - 1) return 'close';
   if (shorter < 5) return null;
   const allowed = shorter >= 9 ? 2 : 1;
-  if (Math.abs(a.length - b.length) > allowed) return null;
-  return DamerauLevenshteinDistance(a, b) <= allowed ? 'close' : null;
+  if (word.length - name.length > allowed) return null;
+  return DamerauLevenshteinDistance(word, name) <= allowed ? 'close' : null;
 }
 
 /**
@@ -65,6 +74,7 @@ export class DictionaryMatcher {
   constructor(entries: DictionaryEntry[]) {
     const seen = new Set<string>();
     for (const entry of entries) {
+      const lookalikes = new Set((entry.lookalikes ?? []).flatMap((word) => tokenise(word).map(matchKey)));
       for (const name of entry.names) {
         const keys = tokenise(name).map(matchKey);
         if (keys.length === 0) continue;
@@ -73,7 +83,7 @@ export class DictionaryMatcher {
         seen.add(signature);
         const prefix = keys[0].slice(0, 3);
         const list = this.byPrefix.get(prefix) ?? [];
-        list.push({ type: entry.type, id: entry.id, keys });
+        list.push({ type: entry.type, id: entry.id, keys, lookalikes });
         this.byPrefix.set(prefix, list);
       }
     }
@@ -114,7 +124,7 @@ export class DictionaryMatcher {
       let exact = true;
       let ok = true;
       for (let k = 0; k < phrase.keys.length && ok; k++) {
-        const similarity = similarWords(keys[start + k], phrase.keys[k]);
+        const similarity = phrase.lookalikes.has(keys[start + k]) ? null : similarWords(keys[start + k], phrase.keys[k]);
         if (!similarity) ok = false;
         else if (similarity === 'close') exact = false;
       }

@@ -32,6 +32,23 @@ export class EntityExtractor {
     this.matcher = new DictionaryMatcher(entries);
   }
 
+  /**
+   * The message with a placeholder word ("@profession") after each mention of an entity of `types`.
+   * The classifier then learns "I am a @profession, where …" once for all professions instead of
+   * once per name; the name itself stays, because it still says something ("Pflegefachkraft" and B2).
+   */
+  withPlaceholders(tokens: Token[], types: ReadonlySet<string>): Token[] {
+    const result: Token[] = [];
+    let next = 0;
+    for (const match of this.matcher.match(tokens)) {
+      if (!types.has(match.type)) continue;
+      result.push(...tokens.slice(next, match.end), { raw: match.text, norm: `@${match.type}`, script: 'Other' });
+      next = match.end;
+    }
+    result.push(...tokens.slice(next));
+    return result;
+  }
+
   extract(tokens: Token[]): Entity[] {
     const entities: Entity[] = [];
     const seen = new Set<string>();

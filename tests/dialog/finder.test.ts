@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { ReferenceData } from '../../src/knowledge/reference-data';
+import { postJson, ROOT, startService, type RunningService } from '../helpers/service';
+
+/**
+ * The recognition finder as a new user meets it: every profession in the data, named the way a
+ * person writes it in each of the six languages, together with a place. The answer must name the
+ * competent body from the data (or say honestly that the finder is the place to look) and cite sources.
+ */
+const data = ReferenceData.load(path.join(ROOT, 'knowledge', 'data'));
+
+/** How people phrase it, with a place in Sachsen-Anhalt; `{p}` is the profession as the data names it. */
+const questions: Record<string, (p: string) => string> = {
+  de: (p) => `Ich bin ${p} aus Syrien und wohne in Magdeburg. Wo kann ich meinen Abschluss anerkennen lassen?`,
+  en: (p) => `I am a ${p} from Syria living in Halle. Where can I get my qualification recognised?`,
+  ar: (p) => `أنا ${p} من سوريا وأعيش في ماغدبورغ. أين يمكنني الاعتراف بشهادتي؟`,
+  uk: (p) => `Я ${p} з України, живу в Магдебурзі. Де визнати мій диплом?`,
+  ru: (p) => `Я ${p} из Казахстана, живу в Галле. Где признать мой диплом?`,
+  fa: (p) => `من ${p} از افغانستان هستم و در هاله زندگی می‌کنم. کجا مدرکم را به رسمیت بشناسانم؟`,
+};
+
+describe('recognition finder for every profession in every language', () => {
+  let running: RunningService;
+  let url: string;
+  beforeAll(async () => {
+    running = await startService({ CHAT_RATE_LIMIT_PER_MINUTE: '0' });
+    url = `${running.baseUrl}/api/v1/chat`;
+  });
+  afterAll(() => running.close());
+
+  const cases = data.professions().flatMap((profession) =>
+    Object.keys(questions).map((language) => ({ profession, language, name: profession.names[language as keyof typeof profession.names]![0] })),
+  );
+
+  it.each(cases.map((c) => [c.profession.group, c.profession.id, c.language, c] as const))('%s: %s in %s', async (_group, _id, _language, { profession, language, name }) => {
+    const { body } = await postJson(url, { text: questions[language](name) });
+    expect(body.language).toBe(language);
+    expect(body.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'profession', value: profession.id })]));
+    const text: string = body.messages.map((m: { text: string }) => m.text).join('\n');
+    const competent = data.body(profession.body);
+    expect(text).toContain(competent ? competent.name : 'Anerkennungs-Finder');
+    expect(body.sources.length).toBeGreaterThan(0);
+  });
+});
