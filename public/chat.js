@@ -8,6 +8,7 @@
   var ui = {};
   var socket;
   var retry = 0;
+  var typingTimer;
 
   function newId() {
     var bytes = new Uint8Array(18);
@@ -33,6 +34,13 @@
   function renderMessage(message, who) {
     var item = document.createElement('li');
     item.className = who;
+    if (who === 'advisor') {
+      // A person from ZEMIGRA writes now, not the bot: say so on every such message.
+      var label = document.createElement('div');
+      label.className = 'from';
+      label.textContent = ui.advisor || 'Advisor';
+      item.appendChild(label);
+    }
     var text = document.createElement('div');
     text.textContent = (message.text || '').replace(/\*\*/g, '');
     item.appendChild(text);
@@ -72,6 +80,9 @@
     if (state.token) frame.token = state.token;
     socket.send(JSON.stringify(frame));
     $('status').textContent = ui.typing || '';
+    // While an advisor has the conversation the bot does not answer: do not show "writing…" forever.
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { $('status').textContent = state.withAdvisor ? (ui.withAdvisor || '') : ''; }, 4000);
   }
 
   function connect() {
@@ -85,7 +96,13 @@
     socket.onmessage = function (event) {
       var message = JSON.parse(event.data);
       if (message.session && message.session.id === state.sessionId) { state.token = message.session.token; save(); }
-      if (message.type === 'message') { $('status').textContent = ''; renderMessage(message, 'bot'); }
+      if (message.type !== 'message') return;
+      clearTimeout(typingTimer);
+      if (message.role === 'advisor') state.withAdvisor = true;
+      else if (message.escalation === null) state.withAdvisor = false;
+      save();
+      $('status').textContent = state.withAdvisor ? (ui.withAdvisor || '') : '';
+      renderMessage(message, message.role === 'advisor' ? 'advisor' : 'bot');
     };
     socket.onclose = function () {
       $('status').textContent = ui.reconnecting || '';

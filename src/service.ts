@@ -2,15 +2,21 @@ import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import { createAdvisorDesk } from './advisors/advisor-desk';
+import { AnalyticsService } from './analytics/analytics.service';
 import { AnswerComposer } from './answer/answer-composer';
+import { HandoffReplies } from './answer/handoff-replies';
 import { ChatAdapter } from './channels/web.adapter';
 import type { Config } from './config/config';
 import { labelledTexts, loadConcepts, loadEntityDictionaries, loadIntentFiles } from './content/intent-files';
 import { createBot } from './dialog/bot';
+import { botPersonDelivery } from './dialog/person-delivery';
 import { tokenMatches } from './dialog/middleware/session.middleware';
 import { AppError, StartupError } from './errors/app-error';
 import type { EscalationService } from './escalation/escalation.service';
-import { storedOnlyPersonDelivery, type PersonDelivery } from './escalation/person-delivery';
+import { HandoffDesk } from './escalation/handoff-desk';
+import { OfficeHours } from './escalation/office-hours';
+import type { PersonDelivery } from './escalation/person-delivery';
+import { advisorConsoleRoutes } from './http/advisor-console.routes';
 import { advisorRoutes } from './http/advisor.routes';
 import { botkitWebhookRoutes } from './http/botkit-webhook.routes';
 import { chatRoutes } from './http/chat.routes';
@@ -25,6 +31,7 @@ import { ReferenceData } from './knowledge/reference-data';
 import type { Logger } from './logging/logger';
 import { NluService } from './nlu/nlu.service';
 import { TextAnalyser } from './nlu/text/analyser';
+import { startEscalationWebhook } from './notifications/webhook';
 import { EmbeddedStore } from './storage/embedded/embedded-store';
 import type { Store } from './storage/store';
 
@@ -83,9 +90,8 @@ export interface Service {
  */
 export interface ServiceOptions {
   /**
-   * How advisor messages and hand-backs reach the person (issue #4). Built from the adapter and the
-   * store once they exist. Default: `storedOnlyPersonDelivery` (messages are only stored, the person
-   * reads them through the messages route; hand-backs are silent).
+   * How advisor messages and hand-backs reach the person, for tests that need to see or break it.
+   * Default: `botPersonDelivery` (stored, then pushed live on the person's websocket).
    */
   personDelivery?: (parts: { adapter: ChatAdapter; store: Store; logger: Logger }) => PersonDelivery;
 }
@@ -117,24 +123,35 @@ export async function createService(config: Config, logger: Logger, options: Ser
     const conversation = await store.conversations.get(sessionId);
     return !conversation || tokenMatches(conversation.tokenHash, token);
   });
-  createBot({ adapter, store, ...brain, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
+  const handoffReplies = new HandoffReplies();
+  const personDelivery = options.personDelivery?.({ adapter, store, logger }) ?? botPersonDelivery(adapter, store.conversations, brain.texts, handoffReplies);
+  const desk = createAdvisorDesk(store, config, personDelivery, logger);
+  const handoff = new HandoffDesk(desk.escalations, store.conversations, OfficeHours.parse(config.OFFICE_HOURS), desk.presence);
+  createBot({ adapter, store, ...brain, handoff, handoffReplies, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
 
   app.use(chatRoutes({ adapter, conversations: store.conversations, languages: brain.codes, rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE }));
-  const personDelivery = options.personDelivery?.({ adapter, store, logger }) ?? storedOnlyPersonDelivery;
-  const desk = createAdvisorDesk(store, config, personDelivery, logger);
   await desk.accounts.ensureFirstAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD, logger);
+  const webhook =
+    config.WEBHOOK_URL && config.WEBHOOK_SECRET
+      ? startEscalationWebhook(desk.events, { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, events: config.WEBHOOK_EVENTS, logger })
+      : undefined;
+  if (webhook && config.WEBHOOK_URL) logger.info({ host: new URL(config.WEBHOOK_URL).host, events: config.WEBHOOK_EVENTS }, 'escalation webhook enabled');
   app.use(
     advisorRoutes({
       accounts: desk.accounts,
       advisors: store.advisors,
       audit: store.audit,
       escalations: desk.escalations,
+      events: desk.events,
+      presence: desk.presence,
+      analytics: new AnalyticsService(store),
       signer: desk.signer,
       loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     }),
   );
   app.use(localeRoutes(brain.texts, brain.languages));
   app.use(botkitWebhookRoutes(adapter, brain.codes, config.CHAT_RATE_LIMIT_PER_MINUTE));
+  app.use(advisorConsoleRoutes());
   app.use(express.static(contentPaths(config.CONTENT_DIR).publicDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFound);
   app.use(errorHandler(logger));
@@ -160,6 +177,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
       await adapter.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      // Skips pending retry waits; a request already on the wire may finish (5 s timeout at most).
+      await webhook?.close();
       await activeStore.close();
     },
   };

@@ -6,12 +6,18 @@ import { SKIP, sourcesOf, textIn, type Guide, type GuideAnswers, type GuideBook,
 import type { KnowledgeBase, ScoredArticle } from '../knowledge/knowledge-base';
 import type { Profession, ReferenceData } from '../knowledge/reference-data';
 import type { QuickReply, Source } from '../storage/store';
+import { FEEDBACK_PAYLOADS } from './handoff-replies';
 import type { Reply } from './reply';
 
 /** The official finder, cited whenever the bot sends people to it (FACTS.md 1.1). */
 const FINDER_SOURCE: Source = { title: 'ZAB – Reglementierte Berufe / Anerkennungs-Finder', url: 'https://zab.kmk.org/de/reglementierte-berufe' };
 
 const ADVISOR_PAYLOAD = 'intent:handoff.request';
+/** "Did this help?" under every knowledge answer: "not helpful" leads to the offer of an advisor. */
+const FEEDBACK_BUTTONS = [
+  { title: 'buttons.helpful', payload: FEEDBACK_PAYLOADS.helpful },
+  { title: 'buttons.unhelpful', payload: FEEDBACK_PAYLOADS.unhelpful },
+];
 
 /**
  * Turns what the dialog decided into messages in the person's language: knowledge articles,
@@ -34,7 +40,7 @@ export class AnswerComposer {
       .map((a) => ({ title: a.texts[language].title, payload: `article:${a.id}` }));
     return {
       text: `**${text.title}**\n\n${text.body}`,
-      quickReplies: [...offers, ...related, this.advisorButton(t)],
+      quickReplies: [...offers, ...related, ...FEEDBACK_BUTTONS.map((b) => ({ title: t(b.title), payload: b.payload })), this.advisorButton(t)],
       sources: article.sources,
     };
   }
@@ -101,7 +107,7 @@ export class AnswerComposer {
   /** A profession we do not know: say so, point to the official finder, offer the common ones. */
   unknownProfession(language: LanguageCode, t: Translate): Reply {
     const ask = this.askProfession(language, t);
-    return { text: t('profession.unknown'), quickReplies: [...(ask.quickReplies ?? []), this.advisorButton(t)], sources: [FINDER_SOURCE] };
+    return { text: t('profession.unknown'), quickReplies: [...(ask.quickReplies ?? []), this.advisorButton(t)], sources: [FINDER_SOURCE], unanswered: true };
   }
 
   askProfession(language: LanguageCode, t: Translate): Reply {
@@ -122,7 +128,7 @@ export class AnswerComposer {
       ? suggestions.map((s) => ({ title: s.article.texts[language]?.title ?? s.article.id, payload: `article:${s.article.id}` }))
       : this.topicButtons(t, language);
     const intro = suggestions.length ? `\n\n${t('fallback.suggestions')}` : '';
-    return { text: `${t('fallback.notUnderstood')}${intro}\n\n${t('fallback.nextStep')}`, quickReplies: [...quickReplies, this.advisorButton(t)] };
+    return { text: `${t('fallback.notUnderstood')}${intro}\n\n${t('fallback.nextStep')}`, quickReplies: [...quickReplies, this.advisorButton(t)], unanswered: true };
   }
 
   topicButtons(t: Translate, language: LanguageCode): QuickReply[] {

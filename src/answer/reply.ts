@@ -5,4 +5,6 @@ export interface Reply {
   text: string;
   quickReplies?: QuickReply[];
   sources?: Source[];
+  /** The bot could not answer (fallback, unknown profession): counted for analytics and the handover offer. */
+  unanswered?: boolean;
 }

@@ -1,6 +1,17 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { StartupError } from '../errors/app-error';
+import { OfficeHours } from '../escalation/office-hours';
+import { WEBHOOK_EVENT_TYPES } from '../notifications/webhook';
+
+/** Undefined for text that is no URL, so the refinements below report instead of throwing. */
+function parsedUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The one configuration schema. Nothing else in the service reads `process.env`: every setting has
@@ -39,11 +50,34 @@ const schema = z.object({
   ADVISOR_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** Advisor login attempts per minute, counted per client IP and per email; 0 disables the limit. */
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(10),
-  /** When advisors take over live (issue #4), e.g. "Mon-Fri 08:00-16:00" or "always". */
+  /** When advisors take over live (issue #4), Europe/Berlin: "always", "Mon-Fri 08:00-16:00", or ranges joined by ";". */
   OFFICE_HOURS: z
     .string()
-    .regex(/^(always|(Mon|Tue|Wed|Thu|Fri|Sat|Sun)(-(Mon|Tue|Wed|Thu|Fri|Sat|Sun))? \d{2}:\d{2}-\d{2}:\d{2})$/, 'OFFICE_HOURS must be "always" or like "Mon-Fri 08:00-16:00"')
+    .superRefine((spec, ctx) => {
+      try {
+        OfficeHours.parse(spec);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `OFFICE_HOURS: ${(error as Error).message}` });
+      }
+    })
     .default('Mon-Fri 08:00-16:00'),
+  /**
+   * Outgoing webhook for new escalations (issue #4). Credentials in the URL are refused: Node's fetch
+   * rejects them, and a token belongs in the path or query (the logs show the host only).
+   */
+  WEBHOOK_URL: z
+    .string()
+    .refine((v) => /^https?:$/.test(parsedUrl(v)?.protocol ?? ''), 'WEBHOOK_URL must be an http(s) URL')
+    .refine((v) => !parsedUrl(v)?.username && !parsedUrl(v)?.password, 'WEBHOOK_URL must not contain user:password (put a token in the path or query)')
+    .optional(),
+  /** HMAC-SHA256 key for x-zemigra-signature; required with WEBHOOK_URL. */
+  WEBHOOK_SECRET: z.string().min(32, 'WEBHOOK_SECRET must have at least 32 characters').optional(),
+  /** Comma list of escalation events the webhook sends. */
+  WEBHOOK_EVENTS: z
+    .string()
+    .default('escalation.created')
+    .transform((v) => [...new Set(v.split(',').map((e) => e.trim()).filter(Boolean))])
+    .pipe(z.array(z.enum(WEBHOOK_EVENT_TYPES, { message: `WEBHOOK_EVENTS may list ${WEBHOOK_EVENT_TYPES.join(', ')}` })).min(1, 'WEBHOOK_EVENTS must name at least one event')),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR' | 'CONTENT_DIR'> & {
@@ -66,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
     throw new StartupError('Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (config.WEBHOOK_URL && !config.WEBHOOK_SECRET) {
+    throw new StartupError('Invalid configuration:\n  WEBHOOK_SECRET (at least 32 characters) is required when WEBHOOK_URL is set');
   }
   return {
     ...config,

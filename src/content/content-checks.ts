@@ -16,7 +16,7 @@ export const CONTRACT_INTENTS = [
 ] as const;
 
 /** Intents answered by code paths with fixed texts rather than by an article. */
-const SPECIAL_ANSWERS: Record<string, string> = { 'handoff.request': 'handoff.notYet', 'escalation.urgent': 'urgent.text', [OUT_OF_SCOPE]: 'fallback.notUnderstood' };
+const SPECIAL_ANSWERS: Record<string, string> = { 'handoff.request': 'handoff.queued', 'escalation.urgent': 'urgent.text', [OUT_OF_SCOPE]: 'fallback.notUnderstood' };
 
 export const MIN_EXAMPLES = { de: 20, en: 20, other: 12 } as const;
 

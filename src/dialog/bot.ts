@@ -1,6 +1,8 @@
 import { Botkit, type BotWorker, type BotkitMessage } from 'botkit';
 import type { BotAdapter } from 'botbuilder';
 import type { AnswerComposer } from '../answer/answer-composer';
+import type { HandoffReplies } from '../answer/handoff-replies';
+import type { HandoffDesk } from '../escalation/handoff-desk';
 import type { Texts } from '../i18n/i18n';
 import type { GuideBook } from '../knowledge/guides';
 import type { KnowledgeBase } from '../knowledge/knowledge-base';
@@ -12,7 +14,9 @@ import type { Store } from '../storage/store';
 import { toBotkitMessage } from './botkit-message';
 import { createGuideDialog } from './dialogs/guide.dialog';
 import { createProfessionDialog } from './dialogs/profession.dialog';
+import { createHandoffHandlers } from './handlers/handoff.handler';
 import { createMessageHandler } from './handlers/message.handler';
+import { escalationMiddleware } from './middleware/escalation.middleware';
 import { nluMiddleware } from './middleware/nlu.middleware';
 import { sessionMiddleware } from './middleware/session.middleware';
 import { transcriptMiddleware } from './middleware/transcript.middleware';
@@ -27,12 +31,11 @@ export interface BotDeps {
   guides: GuideBook;
   composer: AnswerComposer;
   texts: Texts;
+  handoff: HandoffDesk;
+  handoffReplies: HandoffReplies;
   defaultLanguage: string;
   logger: Logger;
 }
-
-/** Intents that interrupt any dialog: the person's wish for a human, and emergencies. */
-const INTERRUPTS: Record<string, string> = { 'handoff.request': 'handoff.notYet', 'escalation.urgent': 'urgent.text' };
 
 /**
  * The one Botkit controller every channel feeds: ingest middleware (session, NLU), interrupts,
@@ -49,21 +52,19 @@ export function createBot(deps: BotDeps): Botkit {
 
   controller.middleware.ingest.use(sessionMiddleware(deps.store.conversations, deps.nlu.languages));
   controller.middleware.ingest.use(nluMiddleware(deps.nlu, deps.store.conversations));
+  controller.middleware.ingest.use(escalationMiddleware(deps.handoff));
   controller.middleware.send.use(transcriptMiddleware(deps.store.conversations));
 
-  for (const [intent, textKey] of Object.entries(INTERRUPTS)) {
-    controller.interrupts(
-      async (message: BotkitMessage) => message.nlu?.intent.name === intent,
-      'message',
-      async (bot: BotWorker, message: BotkitMessage) => {
-        await bot.cancelAllDialogs();
-        const language = message.nlu.language as string;
-        await bot.reply(message, toBotkitMessage(deps.composer.fixed(textKey, language, deps.texts.forLanguage(language))));
-      },
-    );
-  }
+  // The handover comes before any dialog: a wish for a person or an emergency interrupts a guide, and
+  // while an advisor owns the conversation no dialog may answer. `false` lets Botkit go on as usual.
+  const handoff = createHandoffHandlers({ desk: deps.handoff, replies: deps.handoffReplies, texts: deps.texts, conversations: deps.store.conversations });
+  controller.interrupts(
+    async (message: BotkitMessage) => message.type === 'message',
+    'message',
+    async (bot: BotWorker, message: BotkitMessage) => ((await handoff.intercept(bot, message)) ? undefined : false),
+  );
 
-  const answerTurn = createMessageHandler(deps);
+  const answerTurn = createMessageHandler({ ...deps, conversations: deps.store.conversations });
   controller.addDialog(createProfessionDialog(controller, deps.composer, deps.texts, answerTurn));
   controller.addDialog(createGuideDialog(controller, deps.guides, deps.composer, deps.texts, answerTurn));
   controller.on('message', async (bot, message) => answerTurn(bot, message));

@@ -5,5 +5,6 @@ export function toBotkitMessage(reply: Reply): { type: 'message'; text: string; 
   const channelData: Record<string, unknown> = {};
   if (reply.quickReplies?.length) channelData.quick_replies = reply.quickReplies;
   if (reply.sources?.length) channelData.sources = reply.sources;
+  if (reply.unanswered) channelData.unanswered = true;
   return { type: 'message', text: reply.text, channelData };
 }

@@ -1,6 +1,6 @@
 import type { Reply } from '../answer/reply';
 import type { NluResult } from '../nlu/nlu.service';
-import type { Conversation } from '../storage/store';
+import type { Conversation, Escalation } from '../storage/store';
 
 /** What one turn learnt and said; channels read it to build their response. */
 export interface TurnInfo {
@@ -9,6 +9,8 @@ export interface TurnInfo {
   sessionToken?: string;
   nlu?: NluResult;
   replies: Reply[];
+  /** The conversation's open escalation after this turn (queued, assigned or callback), if any. */
+  escalation?: Escalation | null;
 }
 
 export const TURN_STATE_KEY = 'zemigra.turn';

@@ -2,8 +2,9 @@ import type { AuditLog } from '../advisors/audit';
 import { AppError } from '../errors/app-error';
 import type { LanguageCode } from '../i18n/languages';
 import type { Logger } from '../logging/logger';
-import type { Advisor, ConversationRepository, Escalation, EscalationRepository, EscalationStatus, EscalationUpdate, NewEscalation } from '../storage/store';
+import type { Advisor, CallbackContact, ConversationRepository, Escalation, EscalationRepository, EscalationStatus, EscalationUpdate, NewEscalation } from '../storage/store';
 import { OpenEscalationExistsError } from '../storage/store';
+import type { EscalationEvents } from './escalation-events';
 import type { HandBackKind, PersonDelivery } from './person-delivery';
 
 /** What an advisor sees of one transcript line: no session ids, tokens, NLU scores or sources. */
@@ -27,6 +28,7 @@ export interface EscalationServiceDeps {
   conversations: ConversationRepository;
   audit: AuditLog;
   delivery: PersonDelivery;
+  events: EscalationEvents;
   defaultLanguage: LanguageCode;
   logger: Logger;
 }
@@ -46,12 +48,34 @@ export class EscalationService {
 
   /** Opens an escalation, or returns the conversation's open one (a person is queued once, even when two triggers race). */
   async open(input: NewEscalation): Promise<Escalation> {
+    let escalation: Escalation;
     try {
-      return await this.deps.escalations.create(input);
+      escalation = await this.deps.escalations.create(input);
     } catch (error) {
       if (error instanceof OpenEscalationExistsError) return error.existing;
       throw error;
     }
+    const { id: escalationId, status, priority, reason, language, createdAt: at } = escalation;
+    this.deps.events.publish({ type: 'escalation.created', escalationId, status, priority, reason, language, at });
+    return escalation;
+  }
+
+  /** The conversation's open escalation (queued, assigned or callback), if any. */
+  openFor(conversationId: string): Promise<Escalation | null> {
+    return this.deps.escalations.findOpenByConversation(conversationId);
+  }
+
+  /** Stores the callback contact the person gave with consent; a queued escalation becomes a callback. */
+  async leaveCallbackContact(id: string, contact: CallbackContact): Promise<Escalation | null> {
+    const result = await this.deps.escalations.transition(id, ['queued', 'callback'], { status: 'callback', callbackContact: contact });
+    if (!result.ok) return null;
+    this.updated(result.escalation);
+    return result.escalation;
+  }
+
+  /** A person wrote while their escalation is open: the console shows it (the text stays in the transcript). */
+  personWrote(escalation: Escalation): void {
+    this.deps.events.publish({ type: 'escalation.message', escalationId: escalation.id, role: 'user', at: new Date().toISOString() });
   }
 
   /** The advisor who owns the conversation right now (status 'assigned'), or null: the bot stays silent while there is one. */
@@ -83,6 +107,7 @@ export class EscalationService {
   async claim(id: string, advisor: Advisor): Promise<Escalation> {
     const escalation = changed(await this.deps.escalations.claim(id, advisor.id), 'claimed');
     await this.deps.audit.record(advisor.id, 'escalation.claim', id);
+    this.updated(escalation);
     return escalation;
   }
 
@@ -95,6 +120,7 @@ export class EscalationService {
     if (!conversation) throw notFound();
     const stored = await this.deps.conversations.appendMessage(escalation.conversationId, { role: 'advisor', text, language: conversation.language });
     await this.deps.audit.record(advisor.id, 'escalation.message', id);
+    this.deps.events.publish({ type: 'escalation.message', escalationId: id, role: 'advisor', at: stored.createdAt });
     // Stored is what counts (the messages route has it); a failed live push must not turn into an error.
     await this.deps.delivery.deliver(escalation.conversationId, text).catch(this.warn(id, 'live delivery of an advisor message failed'));
     return { role: 'advisor', text: stored.text, createdAt: stored.createdAt };
@@ -140,10 +166,15 @@ export class EscalationService {
       status,
     );
     await this.deps.audit.record(advisor.id, status === 'resolved' ? 'escalation.resolve' : 'escalation.return', id, { from: current.status });
+    this.updated(escalation);
     const conversation = await this.deps.conversations.get(current.conversationId);
     const language = conversation?.language ?? current.language ?? this.deps.defaultLanguage;
     if (conversation) await this.deps.delivery.handBack(current.conversationId, language, status).catch(this.warn(id, 'hand-back to the bot failed'));
     return escalation;
+  }
+
+  private updated(escalation: Escalation): void {
+    this.deps.events.publish({ type: 'escalation.updated', escalationId: escalation.id, status: escalation.status, advisorId: escalation.advisorId ?? null, at: escalation.updatedAt });
   }
 
   /** Logs a failed push to the person (ids only, never texts) instead of failing the advisor's request. */

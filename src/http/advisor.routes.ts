@@ -1,10 +1,15 @@
 import { Router } from 'express';
 import type { AdvisorAccounts } from '../advisors/accounts';
+import type { AdvisorPresence } from '../advisors/presence';
+import type { AnalyticsService } from '../analytics/analytics.service';
 import type { TokenSigner } from '../advisors/tokens';
+import type { EscalationEvents } from '../escalation/escalation-events';
 import type { EscalationService } from '../escalation/escalation.service';
 import type { AdvisorRepository, AuditRepository } from '../storage/store';
 import { adminRoutes } from './advisors.routes';
 import { authenticateAdvisor } from './advisor-auth.middleware';
+import { analyticsRoutes } from './analytics.routes';
+import { advisorEventRoutes } from './advisor-events.routes';
 import { authRoutes } from './auth.routes';
 import { escalationRoutes } from './escalations.routes';
 
@@ -13,12 +18,15 @@ export interface AdvisorRouteDeps {
   advisors: AdvisorRepository;
   audit: AuditRepository;
   escalations: EscalationService;
+  events: EscalationEvents;
+  presence: AdvisorPresence;
+  analytics: AnalyticsService;
   signer: TokenSigner;
   loginRateLimitPerMinute: number;
 }
 
 /** Path prefixes that need an advisor token: 401 comes before anything else, even before a 404. */
-const PROTECTED = ['/api/v1/auth/me', '/api/v1/advisors', '/api/v1/audit', '/api/v1/escalations'];
+const PROTECTED = ['/api/v1/auth/me', '/api/v1/advisors', '/api/v1/audit', '/api/v1/escalations', '/api/v1/advisor', '/api/v1/analytics'];
 
 /** The advisor side of the contract ("Advisors" in CONTRACT.md): login, accounts, audit, escalations. */
 export function advisorRoutes(deps: AdvisorRouteDeps): Router {
@@ -27,5 +35,7 @@ export function advisorRoutes(deps: AdvisorRouteDeps): Router {
   router.use(authRoutes(deps));
   router.use(adminRoutes(deps));
   router.use(escalationRoutes(deps.escalations));
+  router.use(advisorEventRoutes(deps.events, deps.presence));
+  router.use(analyticsRoutes(deps.analytics));
   return router;
 }

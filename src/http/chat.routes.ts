@@ -7,7 +7,7 @@ import type { ChatAdapter } from '../channels/web.adapter';
 import { tokenMatches } from '../dialog/middleware/session.middleware';
 import { TURN_STATE_KEY, type TurnInfo } from '../dialog/turn';
 import { AppError } from '../errors/app-error';
-import type { ConversationRepository, Source, StoredMessage } from '../storage/store';
+import type { ConversationRepository, Escalation, Source, StoredMessage } from '../storage/store';
 import { rateLimitPerIp } from './rate-limit';
 import { jsonBody, parseOr400, route } from './validation';
 
@@ -61,7 +61,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
         entities: turn.nlu.entities,
         messages: turn.replies.map(toWireMessage),
         sources: uniqueSources(turn.replies),
-        escalation: null,
+        escalation: turn.escalation ? wireEscalation(turn.escalation) : null,
       });
     }),
   );
@@ -105,6 +105,11 @@ async function authorisedSession(req: Request, conversations: ConversationReposi
   if (!conversation) throw new AppError('not_found', 'No conversation with this session id.');
   if (!tokenMatches(conversation.tokenHash, token)) throw new AppError('unauthorized');
   return sessionId;
+}
+
+/** What the person's client needs to know of the handover: no advisor id, no notes, no contact. */
+function wireEscalation(e: Escalation) {
+  return { id: e.id, status: e.status, priority: e.priority, reason: e.reason, createdAt: e.createdAt };
 }
 
 function toWireMessage(reply: Reply) {

@@ -18,12 +18,14 @@ export interface SessionLanguage {
 
 /** Quick-reply payloads ("article:recognition-costs") are machine text: they skip classification. */
 export interface Payload {
-  kind: 'article' | 'intent' | 'profession' | 'guide';
+  kind: 'article' | 'intent' | 'profession' | 'guide' | 'handoff' | 'callback' | 'feedback';
   value: string;
 }
 /** Choosing a profession from a quick reply asks who recognises it. */
 const PROFESSION_INTENT = 'recognition.authority';
-const PAYLOAD = /^(article|intent|profession|guide):([a-z0-9._-]{1,80})$/;
+const PAYLOAD = /^(article|intent|profession|guide|handoff|callback|feedback):([a-z0-9._-]{1,80})$/;
+/** Accepting a handover ("handoff:fallback") and the callback buttons are all the wish for a person. */
+const HANDOFF_INTENT = 'handoff.request';
 /** Entity types the classifier sees as a placeholder rather than as the name itself. */
 const PLACEHOLDER_TYPES: ReadonlySet<string> = new Set(['profession', 'ambiguous_profession']);
 
@@ -129,6 +131,12 @@ export class NluService {
         return this.guideIntents[payload.value.split('.')[0]] ?? OUT_OF_SCOPE;
       case 'profession':
         return PROFESSION_INTENT;
+      case 'handoff':
+      case 'callback':
+        return HANDOFF_INTENT;
+      case 'feedback':
+        // "Helpful" is a thank-you; "not helpful" means the bot did not meet the need, like a fallback.
+        return payload.value === 'helpful' ? 'thanks' : OUT_OF_SCOPE;
     }
   }
 }

@@ -26,6 +26,11 @@ export interface Conversation {
   languageChosen: boolean;
   /** Sequence number of the last stored message: the cursor of the messages route. */
   lastSeq: number;
+  /**
+   * The person agreed to a callback and the bot asked for a phone number or e-mail: the next message
+   * that is one goes to the escalation, not into the transcript. `attempts` counts unreadable answers.
+   */
+  awaitingCallbackContact?: { escalationId: string; attempts: number } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,6 +46,8 @@ export interface StoredMessage {
   intent?: string;
   quickReplies?: QuickReply[];
   sources?: Source[];
+  /** A bot message that could not answer the person (fallback): for analytics and the handover offer. */
+  unanswered?: boolean;
 }
 
 export type NewMessage = Omit<StoredMessage, 'seq' | 'createdAt' | 'conversationId'>;
@@ -48,13 +55,27 @@ export type NewMessage = Omit<StoredMessage, 'seq' | 'createdAt' | 'conversation
 export interface ConversationRepository {
   get(id: string): Promise<Conversation | null>;
   create(conversation: Pick<Conversation, 'id' | 'tokenHash' | 'language' | 'languageChosen'>): Promise<Conversation>;
-  update(id: string, patch: Partial<Pick<Conversation, 'language' | 'languageChosen'>>): Promise<Conversation | null>;
+  update(id: string, patch: Partial<Pick<Conversation, 'language' | 'languageChosen' | 'awaitingCallbackContact'>>): Promise<Conversation | null>;
   /** Appends a message and returns it with its sequence number; the write is durable when this resolves. */
   appendMessage(conversationId: string, message: NewMessage): Promise<StoredMessage>;
   /** Messages with `seq > afterSeq`, oldest first, at most `limit`. */
   listMessages(conversationId: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
   /** Erases the conversation, its messages and its dialog state. Returns false when it did not exist. */
   erase(id: string): Promise<boolean>;
+  /**
+   * For analytics: every conversation that was alive at some time in [from, to] (ISO timestamps, both
+   * inclusive) — created at or before `to` and last updated at or after `from` — with all its messages,
+   * oldest first. Messages are not cut to the period, so the caller can still see the person's
+   * question just before a bot answer at the period's start; it filters by `createdAt` itself.
+   * MongoDB (issue #5): one aggregation, `$match` on createdAt/updatedAt, `$lookup` of the messages.
+   */
+  scan(from: string, to: string): AsyncIterable<ConversationActivity>;
+}
+
+/** One conversation with its messages, as `ConversationRepository.scan` yields it. */
+export interface ConversationActivity {
+  conversation: Conversation;
+  messages: StoredMessage[];
 }
 
 /** Key-value store for Botkit dialog state, shaped like botbuilder's `Storage`. */
@@ -195,6 +216,11 @@ export interface EscalationRepository {
   findOpenByConversation(conversationId: string): Promise<Escalation | null>;
   /** Urgent first, then oldest first. */
   list(filter?: { status?: EscalationStatus }): Promise<Escalation[]>;
+  /**
+   * Escalations (any status) created in [from, to], ISO timestamps, both inclusive; oldest first.
+   * For analytics; MongoDB: `find({ createdAt: { $gte: from, $lte: to } }).sort({ createdAt: 1 })`.
+   */
+  listCreatedBetween(from: string, to: string): Promise<Escalation[]>;
   /**
    * Atomic claim: succeeds only while the status is 'queued' (→ 'assigned', advisorId, claimedAt).
    * Of many concurrent claims exactly one wins. The embedded store checks and writes in one

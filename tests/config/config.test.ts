@@ -39,4 +39,34 @@ describe('configuration', () => {
     expect(() => loadConfig({ ADVISOR_TOKEN_TTL_MINUTES: '0' })).toThrow(/ADVISOR_TOKEN_TTL_MINUTES/);
     expect(loadConfig({ AUTH_SECRET: 's'.repeat(32), ADVISOR_TOKEN_TTL_MINUTES: '15' })).toMatchObject({ AUTH_SECRET: 's'.repeat(32), ADVISOR_TOKEN_TTL_MINUTES: 15 });
   });
+
+  it('validates the escalation webhook settings', () => {
+    const secret = 'w'.repeat(32);
+    const defaults = loadConfig({});
+    expect(defaults.WEBHOOK_URL).toBeUndefined();
+    expect(defaults.WEBHOOK_EVENTS).toEqual(['escalation.created']);
+    expect(loadConfig({ WEBHOOK_URL: 'https://hooks.example.org/zemigra?token=abc', WEBHOOK_SECRET: secret, WEBHOOK_EVENTS: 'escalation.created, escalation.updated' })).toMatchObject({
+      WEBHOOK_URL: 'https://hooks.example.org/zemigra?token=abc',
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_EVENTS: ['escalation.created', 'escalation.updated'],
+    });
+    for (const url of ['not a url', 'ftp://hooks.example.org/x', 'https://user:pass@hooks.example.org/x']) {
+      expect(() => loadConfig({ WEBHOOK_URL: url, WEBHOOK_SECRET: secret })).toThrow(/WEBHOOK_URL/);
+    }
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example.org/x' })).toThrow(StartupError);
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example.org/x' })).toThrow(/WEBHOOK_SECRET .*required/);
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example.org/x', WEBHOOK_SECRET: 'short' })).toThrow(/WEBHOOK_SECRET must have at least 32/);
+    expect(() => loadConfig({ WEBHOOK_EVENTS: 'escalation.created,escalation.deleted' })).toThrow(/WEBHOOK_EVENTS/);
+    expect(() => loadConfig({ WEBHOOK_EVENTS: ' , ' })).toThrow(/WEBHOOK_EVENTS/);
+  });
+
+  it('never echoes the webhook URL or secret in a start-up error', () => {
+    try {
+      loadConfig({ WEBHOOK_URL: 'https://user:hunter2@hooks.example.org/x', WEBHOOK_SECRET: 'tiny-secret' });
+      throw new Error('expected a StartupError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(StartupError);
+      expect((error as Error).message).not.toMatch(/hunter2|tiny-secret/);
+    }
+  });
 });

@@ -153,5 +153,6 @@ describe('guided dialogs across a restart', () => {
     } finally {
       await second.close();
     }
-  });
+    // Two service start-ups (each trains the NLU) in one test.
+  }, 60_000);
 });

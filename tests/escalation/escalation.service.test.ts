@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from '../../src/advisors/audit';
+import { EscalationEvents, type EscalationEvent } from '../../src/escalation/escalation-events';
 import { EscalationService } from '../../src/escalation/escalation.service';
 import type { PersonDelivery } from '../../src/escalation/person-delivery';
 import { AppError } from '../../src/errors/app-error';
@@ -12,6 +13,9 @@ import type { Advisor, NewEscalation } from '../../src/storage/store';
 function setup(delivery: Partial<PersonDelivery> = {}) {
   const store = new EmbeddedStore(fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-esc-')));
   const calls: unknown[][] = [];
+  const events = new EscalationEvents();
+  const published: EscalationEvent[] = [];
+  events.subscribe((event) => published.push(event));
   const service = new EscalationService({
     escalations: store.escalations,
     conversations: store.conversations,
@@ -21,6 +25,7 @@ function setup(delivery: Partial<PersonDelivery> = {}) {
       handBack: async (...args) => void calls.push(['handBack', ...args]),
       ...delivery,
     },
+    events,
     defaultLanguage: 'de',
     logger: createLogger('silent'),
   });
@@ -32,7 +37,7 @@ function setup(delivery: Partial<PersonDelivery> = {}) {
     await store.conversations.appendMessage(id, { role: 'user', text: 'أريد التحدث مع مستشار', language: 'ar', intent: 'handoff.request' });
     return service.open({ conversationId: id, reason: 'requested', priority: 'normal', language: 'ar', intents: ['handoff.request'], entities: [], ...over });
   };
-  return { store, service, calls, advisor, open };
+  return { store, service, calls, advisor, open, published };
 }
 
 const code = async (promise: Promise<unknown>) => {
@@ -46,6 +51,23 @@ const code = async (promise: Promise<unknown>) => {
 };
 
 describe('EscalationService', () => {
+  it('publishes what happened, with ids and statuses but never a text', async () => {
+    const { service, advisor, open, published } = setup();
+    const escalation = await open();
+    await service.open({ ...escalation, status: undefined });
+    const anna = await advisor();
+    await service.claim(escalation.id, anna);
+    await service.sendMessage(escalation.id, anna, 'مرحبا، أنا آنا');
+    await service.resolve(escalation.id, anna);
+    expect(published.map((e) => [e.type, 'status' in e ? e.status : e.role])).toEqual([
+      ['escalation.created', 'queued'],
+      ['escalation.updated', 'assigned'],
+      ['escalation.message', 'advisor'],
+      ['escalation.updated', 'resolved'],
+    ]);
+    expect(JSON.stringify(published)).not.toContain('آنا');
+  });
+
   it('opens one escalation per conversation and reports the owner while assigned', async () => {
     const { store, service, advisor, open } = setup();
     const first = await open();

@@ -96,6 +96,8 @@ describe('advisor authentication and accounts over HTTP', () => {
       { method: 'POST', path: '/api/v1/escalations/:id/notes', body: { text: 'note' }, roles: ['advisor', 'admin'] },
       { method: 'POST', path: '/api/v1/escalations/:id/resolve', roles: ['advisor', 'admin'] },
       { method: 'POST', path: '/api/v1/escalations/:id/return-to-bot', roles: ['advisor', 'admin'] },
+      { method: 'GET', path: '/api/v1/advisor/events', roles: ['advisor', 'admin'] },
+      { method: 'GET', path: '/api/v1/analytics', roles: ['admin'] },
     ];
 
     beforeAll(async () => {

@@ -78,7 +78,10 @@ describe('escalation routes over HTTP', () => {
     const store = running.service.store;
     const chat = await postJson(`${running.baseUrl}/api/v1/chat`, { text: 'Я хочу поговорити з консультантом, PERSON-TEXT' });
     const { sessionId, sessionToken } = chat.body;
-    const escalation = await store.escalations.create({ conversationId: sessionId, reason: 'requested', priority: 'normal', language: 'uk', intents: ['handoff.request'], entities: [] });
+    // Asking for a person opens the escalation in the same turn.
+    expect(chat.body.escalation).toMatchObject({ status: 'queued', reason: 'requested', priority: 'normal' });
+    const escalation = (await store.escalations.get(chat.body.escalation.id))!;
+    expect(escalation.intents).toEqual(['handoff.request']);
     const owner = await quickAdvisor(store, 'owner@zemigra.example');
     const other = await quickAdvisor(store, 'other@zemigra.example');
 
@@ -107,13 +110,19 @@ describe('escalation routes over HTTP', () => {
     expect(sent.body.message).toEqual({ role: 'advisor', text: 'Добрий день! ADVISOR-TEXT', createdAt: expect.any(String) });
     expect(pushed).toContainEqual(['deliver', sessionId, 'Добрий день! ADVISOR-TEXT']);
 
+    // While the advisor owns the conversation the bot is silent and the person's message goes to the advisor.
+    const meanwhile = await postJson(`${running.baseUrl}/api/v1/chat`, { text: 'Дякую! Скільки коштує визнання? PERSON-AGAIN', sessionId });
+    expect(meanwhile.body.messages).toEqual([]);
+    expect(meanwhile.body.escalation).toMatchObject({ id: escalation.id, status: 'assigned' });
+    const withReply = await call('GET', `/api/v1/escalations/${escalation.id}`, { token: owner.token });
+    expect(withReply.body.transcript.map((l: { text: string }) => l.text)).toContain('Дякую! Скільки коштує визнання? PERSON-AGAIN');
+
     const note = await call('POST', `/api/v1/escalations/${escalation.id}/notes`, { token: other.token, body: { text: 'NOTE-TEXT: prefers phone' } });
     expect(note.status).toBe(201);
     expect(note.body.note).toMatchObject({ advisorId: other.advisor.id, text: 'NOTE-TEXT: prefers phone' });
 
     const personView = await fetch(`${running.baseUrl}/api/v1/chat/${sessionId}/messages`, { headers: { authorization: `Bearer ${sessionToken}` } }).then((r) => r.json() as Promise<any>);
-    const last = personView.messages[personView.messages.length - 1];
-    expect(last).toMatchObject({ role: 'advisor', text: 'Добрий день! ADVISOR-TEXT' });
+    expect(personView.messages.filter((m: { role: string }) => m.role === 'advisor')).toEqual([expect.objectContaining({ text: 'Добрий день! ADVISOR-TEXT' })]);
     expect(JSON.stringify(personView)).not.toContain('NOTE-TEXT');
     expect((await call('GET', `/api/v1/escalations/${escalation.id}`, { token: owner.token })).body.escalation.notes).toHaveLength(1);
 

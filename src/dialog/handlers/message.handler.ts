@@ -1,5 +1,6 @@
 import type { BotWorker, BotkitMessage } from 'botkit';
 import type { AnswerComposer } from '../../answer/answer-composer';
+import type { HandoffReplies } from '../../answer/handoff-replies';
 import type { Reply } from '../../answer/reply';
 import { OUT_OF_SCOPE } from '../../content/intent-files';
 import type { Texts } from '../../i18n/i18n';
@@ -7,6 +8,7 @@ import { guidePayload } from '../../knowledge/guide-answers';
 import type { GuideBook } from '../../knowledge/guides';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base';
 import { AMBIGUOUS_PROFESSION, type ReferenceData } from '../../knowledge/reference-data';
+import type { Conversation, ConversationRepository } from '../../storage/store';
 import { toBotkitMessage } from '../botkit-message';
 import { GUIDE_DIALOG, type GuideDialogOptions } from '../dialogs/guide.dialog';
 import { PROFESSION_DIALOG } from '../dialogs/profession.dialog';
@@ -16,11 +18,15 @@ import { turnOf } from '../turn';
 const PROFESSION_INTENTS = new Set(['recognition.authority', 'recognition.need', 'recognition.academic']);
 /** Intents that ask back for the profession when none is named. */
 const ASK_PROFESSION_INTENTS = new Set(['recognition.authority']);
+/** Messages read back to find the bot's previous reply (a turn stores the question and one or two replies). */
+const RECENT_MESSAGES = 4;
 /** Answers that offer the topic buttons so the person can go on. */
 const WITH_TOPICS = new Set(['greeting', 'thanks', 'bot.capabilities']);
 
 export interface MessageHandlerDeps {
   composer: AnswerComposer;
+  handoffReplies: HandoffReplies;
+  conversations: ConversationRepository;
   knowledge: KnowledgeBase;
   reference: ReferenceData;
   guides: GuideBook;
@@ -33,13 +39,17 @@ export interface MessageHandlerDeps {
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
   return async function answerTurn(bot: BotWorker, message: BotkitMessage, options: { askedForProfession?: boolean } = {}): Promise<void> {
-    const nlu = turnOf(bot.getConfig('context')).nlu;
+    const turn = turnOf(bot.getConfig('context'));
+    const nlu = turn.nlu;
     if (!nlu) return;
     const { language } = nlu;
     const intent = nlu.intent.name;
     const t = deps.texts.forLanguage(language);
     const reply = (r: Reply) => bot.reply(message, toBotkitMessage(r)).then(() => undefined);
 
+    if (nlu.payload?.kind === 'feedback') {
+      return reply(nlu.payload.value === 'helpful' ? deps.composer.fixed('answers.thanks', language, t, true) : deps.handoffReplies.offer('feedback', t));
+    }
     const linked = nlu.payload?.kind === 'article' ? deps.knowledge.article(nlu.payload.value) : undefined;
     if (linked) return reply(deps.composer.article(linked, language, t));
     // "guide:<id>" starts a guide; an answer button of a finished guide starts it again with that answer.
@@ -72,6 +82,16 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       if (deps.texts.has(language, key)) return reply(deps.composer.fixed(key, language, t, WITH_TOPICS.has(intent)));
     }
     const suggestions = deps.knowledge.suggestions({ language, text: message.text ?? '' });
-    return reply(deps.composer.fallback(suggestions, language, t));
+    const fallback = deps.composer.fallback(suggestions, language, t);
+    // The second miss in a row: offer a person instead of a third try.
+    if (!turn.escalation && (await previousReplyUnanswered(deps.conversations, turn.conversation))) return reply(deps.handoffReplies.offer('fallback', t, fallback));
+    return reply(fallback);
   };
+}
+
+/** Whether the bot's last message before this turn could not answer either (see Reply.unanswered). */
+async function previousReplyUnanswered(conversations: ConversationRepository, conversation: Conversation): Promise<boolean> {
+  const recent = await conversations.listMessages(conversation.id, Math.max(0, conversation.lastSeq - RECENT_MESSAGES), RECENT_MESSAGES);
+  const lastBot = recent.filter((m) => m.seq <= conversation.lastSeq && m.role === 'bot').pop();
+  return Boolean(lastBot?.unanswered);
 }

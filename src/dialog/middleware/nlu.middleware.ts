@@ -1,7 +1,11 @@
 import type { BotWorker, BotkitMessage } from 'botkit';
 import type { NluService } from '../../nlu/nlu.service';
 import type { ConversationRepository } from '../../storage/store';
+import { parseCallbackContact } from '../../escalation/callback-contact';
 import { turnOf } from '../turn';
+
+/** What the transcript shows instead of a phone number or e-mail given for a callback. */
+export const CALLBACK_CONTACT_PLACEHOLDER = '[callback contact]';
 
 /**
  * Ingest middleware: language, intent and entities for every message, also inside dialogs, so a
@@ -20,7 +24,10 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
       if (result.language !== conversation.language) {
         turn.conversation = (await conversations.update(conversation.id, { language: result.language })) ?? conversation;
       }
-      await conversations.appendMessage(conversation.id, { role: 'user', text: message.text, language: result.detected.language, intent: result.intent.name });
+      // A callback contact goes to the escalation only (deleted with it), never into the transcript.
+      const isContact = Boolean(conversation.awaitingCallbackContact) && parseCallbackContact(message.text) !== null;
+      const stored = isContact ? CALLBACK_CONTACT_PLACEHOLDER : message.text;
+      await conversations.appendMessage(conversation.id, { role: 'user', text: stored, language: result.detected.language, intent: result.intent.name });
       next();
     } catch (error) {
       next(error as Error);

@@ -6,6 +6,7 @@ import type {
   AuditEntry,
   AuditRepository,
   Conversation,
+  ConversationActivity,
   ConversationRepository,
   DialogStateRepository,
   Escalation,
@@ -205,7 +206,22 @@ export class EmbeddedStore implements Store {
         this.compact();
         return true;
       },
+      scan: (from, to) => this.scanConversations(from, to),
     };
+  }
+
+  private async *scanConversations(from: string, to: string): AsyncIterable<ConversationActivity> {
+    // Picked in one synchronous pass, so writes while the consumer awaits cannot tear the result.
+    const picked: ConversationActivity[] = [];
+    for (const conversation of this.conversationsById.values()) {
+      if (conversation.createdAt > to) continue;
+      const messages = this.messagesByConversation.get(conversation.id) ?? [];
+      // The last message too: a journal torn between a message and its counter update leaves updatedAt behind.
+      const lastActive = maxIso(conversation.updatedAt, messages.at(-1)?.createdAt);
+      if (lastActive < from) continue;
+      picked.push({ conversation: { ...conversation }, messages: messages.slice() });
+    }
+    yield* picked;
   }
 
   private createDialogStateRepository(): DialogStateRepository {
@@ -317,6 +333,11 @@ export class EmbeddedStore implements Store {
         all.sort((a, b) => priorityRank(a) - priorityRank(b) || a.createdAt.localeCompare(b.createdAt));
         return all.map((e) => structuredClone(e));
       },
+      listCreatedBetween: async (from, to) => {
+        const out = [...this.escalationsById.values()].filter((e) => e.createdAt >= from && e.createdAt <= to);
+        out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        return out.map((e) => structuredClone(e));
+      },
       claim: async (id, advisorId) => compareAndSet(id, ['queued'], { status: 'assigned', advisorId, claimedAt: new Date().toISOString() }),
       transition: async (id, from, patch) => compareAndSet(id, from, patch),
       addNote: async (id, note) => {
@@ -350,6 +371,10 @@ export class EmbeddedStore implements Store {
 
 function priorityRank(escalation: Escalation): number {
   return escalation.priority === 'urgent' ? 0 : 1;
+}
+
+function maxIso(a: string, b: string | undefined): string {
+  return b !== undefined && b > a ? b : a;
 }
 
 function cloneOrNull<T>(value: T | undefined): T | null {

@@ -1,0 +1,74 @@
+import type { Translate } from '../i18n/i18n';
+import type { CallbackContact, QuickReply } from '../storage/store';
+import { maskCallbackContact } from '../escalation/callback-contact';
+import type { Reply } from './reply';
+
+/** What the bot knows about the handover when it tells the person (see escalation/handoff-desk.ts). */
+export interface HandoffSituation {
+  alreadyOpen: boolean;
+  officeOpen: boolean;
+  advisorsOnline: number;
+  /** Office hours in the person's language, for the "closed" message. */
+  hours: string;
+  /** A callback contact is already on file: do not offer another one. */
+  hasContact: boolean;
+}
+
+export const CALLBACK_PAYLOADS = { offer: 'callback:offer', agree: 'callback:agree', decline: 'callback:decline' } as const;
+export const FEEDBACK_PAYLOADS = { helpful: 'feedback:helpful', unhelpful: 'feedback:unhelpful' } as const;
+export const ACCEPT_HANDOFF_PAYLOAD = (reason: 'fallback' | 'feedback') => `handoff:${reason}`;
+
+/**
+ * The bot's words around a handover, in the person's language (locales/<lng>/chat.json: handoff,
+ * callback, handback). Says what the advisor will see, whether anyone can answer soon, and the next step.
+ */
+export class HandoffReplies {
+  handedOver(situation: HandoffSituation, t: Translate): Reply {
+    const parts = situation.alreadyOpen
+      ? [t('handoff.already')]
+      : [t('handoff.queued'), situation.officeOpen ? t(situation.advisorsOnline > 0 ? 'handoff.online' : 'handoff.noneOnline') : t('handoff.closed', { hours: situation.hours })];
+    // When nobody can answer soon, the person also gets the public services that can.
+    if (!situation.officeOpen || situation.advisorsOnline === 0) parts.push(`${t('handoff.contactsIntro')}\n${t('handoff.contacts')}`);
+    parts.push(t('handoff.nextStep'));
+    return { text: parts.join('\n\n'), quickReplies: situation.hasContact ? [] : [{ title: t('buttons.callback'), payload: CALLBACK_PAYLOADS.offer }] };
+  }
+
+  /** After repeated fallbacks or "not helpful": the offer, escalated only if the person accepts. */
+  offer(reason: 'fallback' | 'feedback', t: Translate, before?: Reply): Reply {
+    const intro = reason === 'feedback' ? `${t('handoff.feedbackSorry')} ` : '';
+    const buttons: QuickReply[] = [
+      { title: t('buttons.handoffYes'), payload: ACCEPT_HANDOFF_PAYLOAD(reason) },
+      ...(before?.quickReplies ?? []).filter((q) => q.payload !== 'intent:handoff.request'),
+    ];
+    const text = before ? `${before.text}\n\n${t('handoff.offer')}` : `${intro}${t('handoff.offer')}`;
+    return { ...before, text, quickReplies: buttons };
+  }
+
+  askConsent(t: Translate): Reply {
+    return { text: t('callback.consent'), quickReplies: [{ title: t('buttons.agree'), payload: CALLBACK_PAYLOADS.agree }, { title: t('buttons.decline'), payload: CALLBACK_PAYLOADS.decline }] };
+  }
+
+  askContact(t: Translate): Reply {
+    return { text: t('callback.ask') };
+  }
+
+  contactUnreadable(t: Translate, givenUp: boolean): Reply {
+    return givenUp ? { text: t('callback.givenUp'), quickReplies: [{ title: t('buttons.callback'), payload: CALLBACK_PAYLOADS.offer }] } : { text: t('callback.invalid') };
+  }
+
+  contactSaved(contact: CallbackContact, t: Translate): Reply {
+    return { text: t('callback.saved', { contact: maskCallbackContact(contact) }) };
+  }
+
+  declined(t: Translate): Reply {
+    return { text: t('callback.declined') };
+  }
+
+  nothingOpen(t: Translate): Reply {
+    return { text: t('callback.notOpen'), quickReplies: [{ title: t('buttons.advisor'), payload: 'intent:handoff.request' }] };
+  }
+
+  handBack(kind: 'returned' | 'resolved', t: Translate): Reply {
+    return { text: t(`handback.${kind}`) };
+  }
+}

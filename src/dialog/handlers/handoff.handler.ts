@@ -1,0 +1,143 @@
+import type { BotWorker, BotkitMessage } from 'botkit';
+import type { HandoffReplies } from '../../answer/handoff-replies';
+import type { Reply } from '../../answer/reply';
+import { OUT_OF_SCOPE } from '../../content/intent-files';
+import { parseCallbackContact } from '../../escalation/callback-contact';
+import type { HandoffDesk } from '../../escalation/handoff-desk';
+import type { Texts } from '../../i18n/i18n';
+import type { ConversationRepository, EscalationReason } from '../../storage/store';
+import { toBotkitMessage } from '../botkit-message';
+import { turnOf, type TurnInfo } from '../turn';
+
+const HANDOFF_INTENT = 'handoff.request';
+const URGENT_INTENT = 'escalation.urgent';
+/** Reasons a person can accept a handover for (the bot offered it after fallbacks or "not helpful"). */
+const ACCEPTED_REASONS: ReadonlySet<string> = new Set(['fallback', 'feedback']);
+
+/** While we wait for a contact, these are a failed try at one ("tomorrow morning"), not a new question. */
+const NOT_A_QUESTION: ReadonlySet<string> = new Set([OUT_OF_SCOPE, 'greeting', 'thanks', 'goodbye']);
+
+/** Unreadable answers to "your phone number or e-mail?" before the bot stops asking. */
+const CONTACT_ATTEMPTS = 2;
+
+export interface HandoffHandlerDeps {
+  desk: HandoffDesk;
+  replies: HandoffReplies;
+  texts: Texts;
+  conversations: ConversationRepository;
+}
+
+/**
+ * The person's side of a handover: opening it (with what the advisor will see and who is there),
+ * silence while an advisor owns the conversation, and the callback with explicit consent.
+ */
+export function createHandoffHandlers(deps: HandoffHandlerDeps) {
+  const context = (bot: BotWorker) => {
+    const turn = turnOf(bot.getConfig('context'));
+    const language = turn.nlu?.language ?? turn.conversation.language ?? 'de';
+    return { turn, language, t: deps.texts.forLanguage(language) };
+  };
+  const send = (bot: BotWorker, message: BotkitMessage, reply: Reply) => bot.reply(message, toBotkitMessage(reply)).then(() => undefined);
+
+  /** Opens (or finds) the escalation and tells the person, in the same turn. */
+  async function handOver(bot: BotWorker, message: BotkitMessage, reason: EscalationReason): Promise<void> {
+    const { turn, language, t } = context(bot);
+    await bot.cancelAllDialogs();
+    const outcome = await deps.desk.request({ conversationId: turn.conversation.id, reason, language, entities: turn.nlu?.entities ?? [] });
+    turn.escalation = outcome.escalation;
+    const reply = deps.replies.handedOver(
+      { ...outcome, hours: deps.desk.officeHoursFor(language), hasContact: Boolean(outcome.escalation.callbackContact) },
+      t,
+    );
+    await send(bot, message, reply);
+  }
+
+  /** While an advisor owns the conversation the bot says nothing: the message is in the transcript for the advisor. */
+  function ownedByAdvisor(turn: TurnInfo): boolean {
+    return turn.escalation?.status === 'assigned';
+  }
+
+  /** The callback buttons: offer → consent question; agree → ask for the contact; decline → fine. */
+  async function callbackStep(bot: BotWorker, message: BotkitMessage, step: string): Promise<void> {
+    const { turn, t } = context(bot);
+    const open = turn.escalation;
+    if (!open || open.status === 'assigned') return send(bot, message, deps.replies.nothingOpen(t));
+    if (step === 'agree') {
+      turn.conversation = (await deps.conversations.update(turn.conversation.id, { awaitingCallbackContact: { escalationId: open.id, attempts: 0 } })) ?? turn.conversation;
+      return send(bot, message, deps.replies.askContact(t));
+    }
+    if (step === 'decline') return send(bot, message, deps.replies.declined(t));
+    return send(bot, message, deps.replies.askConsent(t));
+  }
+
+  /** Whether this message answers "your phone number or e-mail?" (else it is a new question). */
+  function isContactAnswer(turn: TurnInfo, message: BotkitMessage): boolean {
+    if (!turn.conversation.awaitingCallbackContact || turn.nlu?.payload) return false;
+    return parseCallbackContact(String(message.text ?? '')) !== null || NOT_A_QUESTION.has(turn.nlu?.intent.name ?? OUT_OF_SCOPE);
+  }
+
+  async function contactAnswer(bot: BotWorker, message: BotkitMessage): Promise<void> {
+    const { turn, t } = context(bot);
+    const pending = turn.conversation.awaitingCallbackContact!;
+    const contact = parseCallbackContact(String(message.text ?? ''));
+    const saved = contact ? await deps.desk.leaveContact(pending.escalationId, contact) : null;
+    if (contact && saved) {
+      turn.escalation = saved;
+      await deps.conversations.update(turn.conversation.id, { awaitingCallbackContact: null });
+      if (turn.nlu) turn.nlu.intent = { name: 'handoff.request', confidence: 1 };
+      return send(bot, message, deps.replies.contactSaved(contact, t));
+    }
+    if (contact) {
+      // The escalation was closed meanwhile (an advisor resolved it): keep nothing.
+      await deps.conversations.update(turn.conversation.id, { awaitingCallbackContact: null });
+      return send(bot, message, deps.replies.nothingOpen(t));
+    }
+    const attempts = pending.attempts + 1;
+    const givenUp = attempts >= CONTACT_ATTEMPTS;
+    await deps.conversations.update(turn.conversation.id, { awaitingCallbackContact: givenUp ? null : { ...pending, attempts } });
+    return send(bot, message, deps.replies.contactUnreadable(t, givenUp));
+  }
+
+  /** A new question while we waited for a contact: stop waiting, so a later number is not taken for one. */
+  async function stopWaitingForContact(turn: TurnInfo): Promise<void> {
+    if (turn.conversation.awaitingCallbackContact) {
+      turn.conversation = (await deps.conversations.update(turn.conversation.id, { awaitingCallbackContact: null })) ?? turn.conversation;
+    }
+  }
+
+  /**
+   * Runs before any dialog: true when the message belonged to the handover (and was answered or,
+   * while an advisor owns the conversation, deliberately not answered).
+   */
+  async function intercept(bot: BotWorker, message: BotkitMessage): Promise<boolean> {
+    const { turn, language } = context(bot);
+    const nlu = turn.nlu;
+    if (!nlu) return false;
+    if (ownedByAdvisor(turn)) return true;
+    if (nlu.payload?.kind === 'callback') {
+      await callbackStep(bot, message, nlu.payload.value);
+      return true;
+    }
+    if (isContactAnswer(turn, message)) {
+      await contactAnswer(bot, message);
+      return true;
+    }
+    await stopWaitingForContact(turn);
+    if (nlu.intent.name === URGENT_INTENT) {
+      // Safety first: the immediate contacts, then the handover with urgent priority.
+      await send(bot, message, { text: deps.texts.forLanguage(language)('urgent.text') });
+      await handOver(bot, message, 'urgent');
+      return true;
+    }
+    if (nlu.intent.name === HANDOFF_INTENT) {
+      const accepted = nlu.payload?.kind === 'handoff' && ACCEPTED_REASONS.has(nlu.payload.value) ? (nlu.payload.value as EscalationReason) : 'requested';
+      await handOver(bot, message, accepted);
+      return true;
+    }
+    return false;
+  }
+
+  return { intercept };
+}
+
+export type HandoffHandlers = ReturnType<typeof createHandoffHandlers>;

@@ -1,0 +1,28 @@
+import type { HandoffReplies } from '../answer/handoff-replies';
+import type { HandBackKind, PersonDelivery } from '../escalation/person-delivery';
+import type { Texts } from '../i18n/i18n';
+import type { LanguageCode } from '../i18n/languages';
+import type { ConversationRepository } from '../storage/store';
+
+/** The part of the channel adapter that reaches a person's open web chat. */
+export interface LiveChannel {
+  deliver(sessionId: string, message: { type: string; text: string; [key: string]: unknown }): boolean;
+}
+
+/**
+ * How advisor messages and hand-backs reach the person: stored first (the messages route shows
+ * them), then pushed live over the person's websocket if it is open. The web chat tells advisor
+ * messages from bot messages by `role`.
+ */
+export function botPersonDelivery(channel: LiveChannel, conversations: ConversationRepository, texts: Texts, replies: HandoffReplies): PersonDelivery {
+  return {
+    deliver: async (conversationId: string, text: string) => {
+      channel.deliver(conversationId, { type: 'message', text, role: 'advisor' });
+    },
+    handBack: async (conversationId: string, language: LanguageCode, kind: HandBackKind) => {
+      const reply = replies.handBack(kind, texts.forLanguage(language));
+      await conversations.appendMessage(conversationId, { role: 'bot', text: reply.text, language });
+      channel.deliver(conversationId, { type: 'message', text: reply.text, role: 'bot', escalation: null });
+    },
+  };
+}
