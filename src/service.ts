@@ -11,7 +11,7 @@ import { labelledTexts, loadConcepts, loadEntityDictionaries, loadIntentFiles } 
 import { createBot } from './dialog/bot';
 import { botPersonDelivery } from './dialog/person-delivery';
 import { tokenMatches } from './dialog/middleware/session.middleware';
-import { AppError, StartupError } from './errors/app-error';
+import { AppError } from './errors/app-error';
 import type { EscalationService } from './escalation/escalation.service';
 import { HandoffDesk } from './escalation/handoff-desk';
 import { OfficeHours } from './escalation/office-hours';
@@ -32,7 +32,9 @@ import type { Logger } from './logging/logger';
 import { NluService } from './nlu/nlu.service';
 import { TextAnalyser } from './nlu/text/analyser';
 import { startEscalationWebhook } from './notifications/webhook';
-import { EmbeddedStore } from './storage/embedded/embedded-store';
+import { ConversationExporter } from './privacy/conversation-export';
+import { RetentionSweeper } from './privacy/retention';
+import { openStore } from './storage/open-store';
 import type { Store } from './storage/store';
 
 /** Where the content folders are, relative to CONTENT_DIR. */
@@ -94,6 +96,8 @@ export interface ServiceOptions {
    * Default: `botPersonDelivery` (stored, then pushed live on the person's websocket).
    */
   personDelivery?: (parts: { adapter: ChatAdapter; store: Store; logger: Logger }) => PersonDelivery;
+  /** Clock of the retention sweep and of export timestamps; tests move it forward by RETENTION_DAYS. */
+  now?: () => Date;
 }
 
 export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
@@ -113,11 +117,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
   app.use((_req, _res, next) => next(ready ? undefined : new AppError('not_ready')));
 
   const started = Date.now();
-  if (config.MONGODB_URI) {
-    // Better to refuse than to keep people's data somewhere the operator did not ask for.
-    throw new StartupError('MONGODB_URI is set, but MongoDB support is not built yet (issue #5). Unset it to use the embedded store.');
-  }
-  store = new EmbeddedStore(config.DATA_DIR, { fsync: config.STORE_FSYNC });
+  const opened = openStore(config, logger);
+  store = opened.store;
   const brain = await loadBrain(config);
   const adapter = new ChatAdapter(server, brain.codes, logger, async (sessionId, token) => {
     const conversation = await store.conversations.get(sessionId);
@@ -129,8 +130,16 @@ export async function createService(config: Config, logger: Logger, options: Ser
   const handoff = new HandoffDesk(desk.escalations, store.conversations, OfficeHours.parse(config.OFFICE_HOURS), desk.presence);
   createBot({ adapter, store, ...brain, handoff, handoffReplies, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
 
-  app.use(chatRoutes({ adapter, conversations: store.conversations, languages: brain.codes, rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE }));
-  await desk.accounts.ensureFirstAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD, logger);
+  const exporter = new ConversationExporter({ conversations: store.conversations, escalations: store.escalations, retentionDays: config.RETENTION_DAYS, now: options.now });
+  app.use(chatRoutes({ adapter, conversations: store.conversations, exporter, languages: brain.codes, rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE }));
+  // Start-up work on the store: on the embedded store now, before `ready`; MongoDB may still be down
+  // at start-up, so there it runs once MongoDB answers and the service is ready meanwhile (503s).
+  const onceStoreAnswers = async (task: string, work: () => Promise<unknown>) => {
+    const done = opened.ready.then(work);
+    if (opened.store.kind === 'embedded') await done;
+    else done.catch((error: Error) => logger.error({ err: { name: error.name }, task }, 'start-up task failed'));
+  };
+  await onceStoreAnswers('first admin', () => desk.accounts.ensureFirstAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD, logger));
   const webhook =
     config.WEBHOOK_URL && config.WEBHOOK_SECRET
       ? startEscalationWebhook(desk.events, { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, events: config.WEBHOOK_EVENTS, logger })
@@ -141,6 +150,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       accounts: desk.accounts,
       advisors: store.advisors,
       audit: store.audit,
+      privacy: { conversations: store.conversations, escalations: store.escalations, exporter, auditLog: desk.audit },
       escalations: desk.escalations,
       events: desk.events,
       presence: desk.presence,
@@ -155,6 +165,9 @@ export async function createService(config: Config, logger: Logger, options: Ser
   app.use(express.static(contentPaths(config.CONTENT_DIR).publicDir, { index: 'index.html', maxAge: '1h' }));
   app.use(notFound);
   app.use(errorHandler(logger));
+  const retention = new RetentionSweeper({ store, retentionDays: config.RETENTION_DAYS, logger, now: options.now });
+  // After a long downtime nothing past its retention is served (MongoDB's TTL indexes cover its wait).
+  await onceStoreAnswers('retention sweep', () => retention.start());
   ready = true;
   logger.info({ ms: Date.now() - started, intents: brain.nlu.intents.length, articles: brain.knowledge.articles.length, store: store.kind }, 'service ready');
 
@@ -179,6 +192,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       server.closeAllConnections();
       // Skips pending retry waits; a request already on the wire may finish (5 s timeout at most).
       await webhook?.close();
+      await retention.stop();
       await activeStore.close();
     },
   };

@@ -3,7 +3,9 @@ import type { Duplex } from 'node:stream';
 import { ActivityTypes, TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
 import { WebAdapter } from 'botbuilder-adapter-web';
 import { WebSocket, WebSocketServer } from 'ws';
+import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
+import { StoreUnavailableError } from '../storage/store';
 import type { InboundFields } from '../dialog/turn';
 import { parseSocketFrame, type InboundMessage } from './inbound';
 
@@ -19,6 +21,19 @@ const SOCKET_BURST = 10;
 const SOCKET_REFILL_PER_SECOND = 2;
 
 type Logic = (context: TurnContext) => Promise<void>;
+
+/** Turn-state key of the error a Botkit handler threw (Botkit reports it to onTurnError, not to us). */
+const TURN_ERROR = 'turnError';
+
+/**
+ * The error a failed turn answers with: the store being away is the person's "try again shortly"
+ * (503), anything else an internal error. Undefined when the turn went well.
+ */
+export function turnFailure(context: TurnContext): StoreUnavailableError | AppError | undefined {
+  const error = context.turnState.get(TURN_ERROR) as unknown;
+  if (error === undefined) return undefined;
+  return error instanceof StoreUnavailableError ? error : new AppError('internal');
+}
 type OutgoingMessage = Record<string, unknown> & { type: string; text?: string };
 
 /** Whether a socket may speak for a session: true for a new session or with the session's token. */
@@ -53,8 +68,9 @@ export class ChatAdapter extends WebAdapter {
   ) {
     super();
     this.onTurnError = async (context, error) => {
-      this.logger.error({ err: { name: error.name, message: error.message, stack: error.stack }, sessionId: context.activity.from?.id }, 'turn failed');
-      context.turnState.set('turnFailed', true);
+      if (error instanceof StoreUnavailableError) this.logger.warn({ sessionId: context.activity.from?.id }, 'turn failed: store unavailable');
+      else this.logger.error({ err: { name: error.name, message: error.message, stack: error.stack }, sessionId: context.activity.from?.id }, 'turn failed');
+      context.turnState.set(TURN_ERROR, error);
     };
   }
 
@@ -102,7 +118,13 @@ export class ChatAdapter extends WebAdapter {
       if (!this.takeToken(ws)) return this.sendError(ws, 'rate_limited', 'Too many messages. Please wait a moment.');
       const frame = parseSocketFrame(isBinary ? null : data.toString(), this.languages);
       if (!frame.ok) return this.sendError(ws, frame.code, frame.message);
-      ws.queue = (ws.queue ?? Promise.resolve()).then(() => this.handleFrame(ws, frame.message, frame.token)).catch((error) => this.logger.error({ err: error }, 'socket turn failed'));
+      ws.queue = (ws.queue ?? Promise.resolve())
+        .then(() => this.handleFrame(ws, frame.message, frame.token))
+        .catch((error) => {
+          if (error instanceof StoreUnavailableError) return this.sendError(ws, error.code, error.message);
+          this.logger.error({ err: { name: error?.name, message: error?.message } }, 'socket turn failed');
+          this.sendError(ws, 'internal', 'Internal error.');
+        });
     });
   }
 
@@ -118,7 +140,9 @@ export class ChatAdapter extends WebAdapter {
       ws.sessionId = message.sessionId;
       this.sockets.set(message.sessionId, ws);
     }
-    await this.runTurn(message, 'socket');
+    const failure = turnFailure(await this.runTurn(message, 'socket'));
+    // Over HTTP the failure is the response; on the socket the person must hear of it too.
+    if (failure) this.sendError(ws, failure.code, failure.message);
   }
 
   private takeToken(ws: ChatSocket): boolean {

@@ -11,7 +11,7 @@
  * environment variable ADVISOR_PASSWORD or is read from stdin (without echo on a terminal), never
  * from an argument, which would end up in the shell history and the process list.
  *
- * The embedded store has one writer: while the service runs on the same DATA_DIR the CLI refuses
+ * With MONGODB_URI set it works on MongoDB, next to a running service. The embedded store has one writer: while the service runs on the same DATA_DIR the CLI refuses
  * (the store's lock file), and the API does the same job.
  */
 import { AdvisorAccounts, CLI_ACTOR, DuplicateEmailError, LastAdminError, MIN_PASSWORD_LENGTH } from '../advisors/accounts';
@@ -19,8 +19,12 @@ import { AuditLog } from '../advisors/audit';
 import { loadConfig } from '../config/config';
 import { EmbeddedStore } from '../storage/embedded/embedded-store';
 import { StoreLockedError } from '../storage/embedded/lock';
-import type { AdvisorRole } from '../storage/store';
+import { MongoStore } from '../storage/mongodb/mongo-store';
+import { StoreUnavailableError, type AdvisorRole, type Store } from '../storage/store';
 import { z } from 'zod';
+
+/** An operator at a terminal waits this long for MongoDB before being told it is not there. */
+const MONGODB_CONNECT_TIMEOUT_MS = 10_000;
 
 const USAGE = `usage: npm run advisor -- <command> [options]
   create  --email <email> --name <name> [--role advisor|admin]   password from ADVISOR_PASSWORD or stdin
@@ -42,10 +46,6 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: { out: 
   }
 
   const config = loadConfig(env);
-  if (config.MONGODB_URI) {
-    io.err.write('MONGODB_URI is set, but MongoDB support is not built yet (issue #5); this CLI works on the embedded store only.\n');
-    return 1;
-  }
 
   // Validate everything and read the password before taking the lock: a prompt must not hold DATA_DIR.
   let password: string | undefined;
@@ -62,10 +62,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: { out: 
   }
   if ((command === 'disable' || command === 'enable') && typeof options.email !== 'string') return usage(io, `${command} needs --email`);
 
-  let store: EmbeddedStore;
+  let store: Store;
   try {
-    store = new EmbeddedStore(config.DATA_DIR, { fsync: true });
+    store = config.MONGODB_URI
+      ? await MongoStore.connect(config.MONGODB_URI, { retentionDays: config.RETENTION_DAYS, timeoutMs: MONGODB_CONNECT_TIMEOUT_MS })
+      : new EmbeddedStore(config.DATA_DIR, { fsync: true });
   } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      io.err.write(`MongoDB did not answer within ${MONGODB_CONNECT_TIMEOUT_MS / 1000} s (MONGODB_URI). Nothing was changed.\n`);
+      return 1;
+    }
     if (error instanceof StoreLockedError) {
       io.err.write(
         `The service is running on ${config.DATA_DIR}${error.pid ? ` (pid ${error.pid})` : ''}; the embedded store allows one writer at a time.\n` +

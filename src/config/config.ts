@@ -26,6 +26,11 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** MongoDB connection string; when set, MongoDB is used instead of the embedded store (issue #5). */
   MONGODB_URI: z.string().url().optional(),
+  /**
+   * Conversations, their messages, dialog state and escalations are deleted this many days after
+   * their last activity (GDPR storage limitation; issue #5). MongoDB also gets TTL indexes for it.
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Call fsync after every journal write: survives power loss, not only a killed process. */
   STORE_FSYNC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** pino level; message texts are never logged at info or above. */

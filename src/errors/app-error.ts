@@ -18,6 +18,7 @@ export const ErrorCatalogue = {
   unsupported_media_type: { status: 415, message: 'The request body must be JSON (Content-Type: application/json).' },
   rate_limited: { status: 429, message: 'Too many requests. Please wait and try again.' },
   not_ready: { status: 503, message: 'The service is starting or its store is unavailable.' },
+  store_unavailable: { status: 503, message: 'The data store is not reachable right now. Nothing was saved; please try again shortly.' },
   internal: { status: 500, message: 'Internal error.' },
 } as const;
 

@@ -12,11 +12,14 @@ import { analyticsRoutes } from './analytics.routes';
 import { advisorEventRoutes } from './advisor-events.routes';
 import { authRoutes } from './auth.routes';
 import { escalationRoutes } from './escalations.routes';
+import { adminConversationRoutes, type AdminConversationRouteDeps } from './privacy.routes';
 
 export interface AdvisorRouteDeps {
   accounts: AdvisorAccounts;
   advisors: AdvisorRepository;
   audit: AuditRepository;
+  /** Admin export and erasure of a person's conversation. */
+  privacy: AdminConversationRouteDeps;
   escalations: EscalationService;
   events: EscalationEvents;
   presence: AdvisorPresence;
@@ -26,9 +29,9 @@ export interface AdvisorRouteDeps {
 }
 
 /** Path prefixes that need an advisor token: 401 comes before anything else, even before a 404. */
-const PROTECTED = ['/api/v1/auth/me', '/api/v1/advisors', '/api/v1/audit', '/api/v1/escalations', '/api/v1/advisor', '/api/v1/analytics'];
+const PROTECTED = ['/api/v1/auth/me', '/api/v1/advisors', '/api/v1/audit', '/api/v1/escalations', '/api/v1/advisor', '/api/v1/analytics', '/api/v1/admin'];
 
-/** The advisor side of the contract ("Advisors" in CONTRACT.md): login, accounts, audit, escalations. */
+/** The advisor side of the contract ("Advisors" in CONTRACT.md): login, accounts, audit, escalations, admin data-protection routes. */
 export function advisorRoutes(deps: AdvisorRouteDeps): Router {
   const router = Router();
   router.use(PROTECTED, authenticateAdvisor(deps.signer, deps.advisors));
@@ -37,5 +40,6 @@ export function advisorRoutes(deps: AdvisorRouteDeps): Router {
   router.use(escalationRoutes(deps.escalations));
   router.use(advisorEventRoutes(deps.events, deps.presence));
   router.use(analyticsRoutes(deps.analytics));
+  router.use(adminConversationRoutes(deps.privacy));
   return router;
 }

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { parseSocketFrame } from '../channels/inbound';
-import type { ChatAdapter } from '../channels/web.adapter';
+import { turnFailure, type ChatAdapter } from '../channels/web.adapter';
 import { AppError } from '../errors/app-error';
 import { MAX_BODY_BYTES } from './chat.routes';
 import { rateLimitPerIp } from './rate-limit';
@@ -23,7 +23,8 @@ export function botkitWebhookRoutes(adapter: ChatAdapter, languages: readonly st
       const frame = parseSocketFrame(typeof req.body === 'string' ? req.body : null, languages);
       if (!frame.ok) throw new AppError(frame.code, frame.message);
       const context = await adapter.runTurn(frame.message, 'http');
-      if (context.turnState.get('turnFailed')) throw new AppError('internal');
+      const failure = turnFailure(context);
+      if (failure) throw failure;
       res.json(context.turnState.get('httpBody') ?? []);
     }),
   );

@@ -3,13 +3,15 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Reply } from '../answer/reply';
 import { languageCode, MAX_TEXT_LENGTH, messageText, SESSION_ID } from '../channels/inbound';
-import type { ChatAdapter } from '../channels/web.adapter';
+import { turnFailure, type ChatAdapter } from '../channels/web.adapter';
 import { tokenMatches } from '../dialog/middleware/session.middleware';
 import { TURN_STATE_KEY, type TurnInfo } from '../dialog/turn';
 import { AppError } from '../errors/app-error';
+import type { ConversationExporter } from '../privacy/conversation-export';
 import type { ConversationRepository, Escalation, Source, StoredMessage } from '../storage/store';
+import { sendConversationExport } from './privacy.routes';
 import { rateLimitPerIp } from './rate-limit';
-import { jsonBody, parseOr400, route } from './validation';
+import { jsonBody, parseOr400, route, sessionIdParam } from './validation';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 const MAX_PAGE = 200;
@@ -17,6 +19,8 @@ const MAX_PAGE = 200;
 export interface ChatRouteDeps {
   adapter: ChatAdapter;
   conversations: ConversationRepository;
+  /** The person's copy of their data (GDPR Art. 15). */
+  exporter: ConversationExporter;
   languages: readonly string[];
   rateLimitPerMinute: number;
 }
@@ -38,7 +42,7 @@ const messagesQuerySchema = z
   })
   .strict();
 
-/** REST channel of the contract: `POST /api/v1/chat`, the messages route and erasure. */
+/** REST channel of the contract: `POST /api/v1/chat`, the messages route, export and erasure. */
 export function chatRoutes(deps: ChatRouteDeps): Router {
   const router = Router();
   const schema = chatRequestSchema(deps.languages);
@@ -52,7 +56,9 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
       const sessionId = input.sessionId ?? randomBytes(18).toString('base64url');
       const context = await deps.adapter.runTurn({ type: 'message', sessionId, text: input.text, language: input.language }, 'http');
       const turn = context.turnState.get(TURN_STATE_KEY) as TurnInfo | undefined;
-      if (!turn?.nlu || context.turnState.get('turnFailed')) throw new AppError('internal');
+      const failure = turnFailure(context);
+      if (failure) throw failure;
+      if (!turn?.nlu) throw new AppError('internal');
       res.json({
         sessionId,
         ...(turn.sessionToken ? { sessionToken: turn.sessionToken } : {}),
@@ -82,6 +88,17 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     }),
   );
 
+  router.get(
+    '/api/v1/chat/:sessionId/export',
+    route(async (req, res) => {
+      const sessionId = await authorisedSession(req, deps.conversations);
+      const document = await deps.exporter.export(sessionId);
+      // Erased between the token check and the export.
+      if (!document) throw new AppError('not_found', 'No conversation with this session id.');
+      sendConversationExport(res, document);
+    }),
+  );
+
   router.delete(
     '/api/v1/chat/:sessionId',
     route(async (req, res) => {
@@ -96,8 +113,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
 
 /** The session must exist (404) and the bearer token must be its token (401). */
 async function authorisedSession(req: Request, conversations: ConversationRepository): Promise<string> {
-  const sessionId = req.params.sessionId;
-  if (!SESSION_ID.test(sessionId)) throw new AppError('invalid_session_id');
+  const sessionId = sessionIdParam(req.params.sessionId);
   const header = req.get('authorization') ?? '';
   const token = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header)?.[1];
   if (!token) throw new AppError('unauthorized');

@@ -1,6 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
+import { StoreUnavailableError } from '../storage/store';
+
+/** How long a client should wait before retrying while the store is away (the store retries meanwhile). */
+const STORE_RETRY_AFTER_SECONDS = '5';
 
 /** body-parser's error types, mapped to the contract's codes. */
 const BODY_PARSER_ERRORS: Record<string, AppError['code']> = {
@@ -21,7 +25,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let appError: AppError;
     if (error instanceof AppError) appError = error;
     else if (error && typeof error.type === 'string' && BODY_PARSER_ERRORS[error.type]) appError = new AppError(BODY_PARSER_ERRORS[error.type]);
-    else if (error instanceof URIError) appError = new AppError('invalid_query', 'The URL is malformed.');
+    else if (error instanceof StoreUnavailableError) {
+      logger.warn({ route: req.route?.path, method: req.method }, 'store unavailable');
+      appError = new AppError('store_unavailable', undefined, undefined, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
+    } else if (error instanceof URIError) appError = new AppError('invalid_query', 'The URL is malformed.');
     else {
       logger.error({ err: { name: error?.name, message: error?.message, stack: error?.stack }, route: req.route?.path, method: req.method }, 'unhandled error');
       appError = new AppError('internal');

@@ -1,5 +1,6 @@
 import express, { type RequestHandler } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { SESSION_ID } from '../channels/inbound';
 import { AppError, type ErrorCode } from '../errors/app-error';
 
 /** Parses a value with a schema or throws the contract's 400 with the first problems listed. */
@@ -29,6 +30,13 @@ export const RECORD_ID = /^[A-Za-z0-9-]{1,64}$/;
 export function recordId(raw: string, what: string): string {
   if (!RECORD_ID.test(raw)) throw new AppError('not_found', `No ${what} with this id.`);
   return raw;
+}
+
+const sessionIdSchema = z.string().regex(SESSION_ID, 'sessionId must be 8–128 of A-Z a-z 0-9 _ -');
+
+/** A person's session id in a path: 400 `invalid_session_id` for anything that cannot be one. */
+export function sessionIdParam(raw: string): string {
+  return parseOr400(sessionIdSchema, raw, 'invalid_session_id');
 }
 
 /** Wraps an async route so its errors reach the error middleware (express 4 does not). */

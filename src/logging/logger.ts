@@ -7,13 +7,15 @@ import pino from 'pino';
  */
 export type Logger = pino.Logger;
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** `destination` defaults to stdout; tests pass a stream to read what the service logs. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
     redact: {
       paths: ['text', '*.text', 'message.text', 'req.headers.authorization', 'email', 'password', 'phone', 'ip', '*.ip'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

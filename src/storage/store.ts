@@ -216,6 +216,8 @@ export interface EscalationRepository {
   findOpenByConversation(conversationId: string): Promise<Escalation | null>;
   /** Urgent first, then oldest first. */
   list(filter?: { status?: EscalationStatus }): Promise<Escalation[]>;
+  /** Every escalation (any status) of one conversation, oldest first: for the person's data export. */
+  listByConversation(conversationId: string): Promise<Escalation[]>;
   /**
    * Escalations (any status) created in [from, to], ISO timestamps, both inclusive; oldest first.
    * For analytics; MongoDB: `find({ createdAt: { $gte: from, $lte: to } }).sort({ createdAt: 1 })`.
@@ -246,10 +248,24 @@ export type AuditAction =
   | 'escalation.message'
   | 'escalation.note'
   | 'escalation.resolve'
-  | 'escalation.return';
+  | 'escalation.return'
+  | 'conversation.erase'
+  | 'conversation.export';
 
 /** Only ids, counts and enum-like values: never message texts, notes, passwords or contacts. */
 export type AuditDetails = Record<string, string | number | boolean | null>;
+
+/**
+ * The backend cannot be reached right now (MongoDB down or failing over). Mapped to 503 with
+ * Retry-After in one place (errors.middleware.ts); nothing was written.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable' as const;
+  constructor(cause?: unknown) {
+    super('the data store is not reachable right now', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
 
 export interface AuditEntry {
   id: string;
@@ -268,6 +284,13 @@ export interface AuditRepository {
   list(filter: { limit: number; actorId?: string }): Promise<AuditEntry[]>;
 }
 
+/** What one retention sweep removed (counts only). */
+export interface ExpiryResult {
+  conversations: number;
+  messages: number;
+  escalations: number;
+}
+
 export interface Store {
   readonly kind: 'embedded' | 'mongodb';
   readonly conversations: ConversationRepository;
@@ -275,6 +298,13 @@ export interface Store {
   readonly advisors: AdvisorRepository;
   readonly escalations: EscalationRepository;
   readonly audit: AuditRepository;
+  /**
+   * Retention (RETENTION_DAYS): removes every conversation last active before `cutoff` (ISO) with its
+   * messages, dialog state and escalations, every message created before `cutoff`, and every
+   * escalation last changed before `cutoff`. Advisors and the audit log (ids only) are kept.
+   * MongoDB also has TTL indexes on the same fields as a backstop; this sweep does the cascade.
+   */
+  expire(cutoff: string): Promise<ExpiryResult>;
   /** True when the backend can take reads and writes right now (for /readyz). */
   isReachable(): Promise<boolean>;
   close(): Promise<void>;

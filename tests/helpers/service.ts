@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
-import { createLogger } from '../../src/logging/logger';
+import { createLogger, type Logger } from '../../src/logging/logger';
 import { createService, loadBrain, type Service, type ServiceOptions } from '../../src/service';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -14,11 +14,11 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** The real service on a free port with a fresh data directory. */
-export async function startService(env: Record<string, string> = {}, options: ServiceOptions = {}): Promise<RunningService> {
+/** The real service on a free port with a fresh data directory; silent unless a logger is given. */
+export async function startService(env: Record<string, string> = {}, options: ServiceOptions = {}, logger: Logger = createLogger('silent')): Promise<RunningService> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONTENT_DIR: ROOT, LOG_LEVEL: 'silent', ...env });
-  const service = await createService(config, createLogger('silent'), options);
+  const service = await createService(config, logger, options);
   const port = await service.listen();
   return {
     service,

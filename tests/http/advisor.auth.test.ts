@@ -98,6 +98,8 @@ describe('advisor authentication and accounts over HTTP', () => {
       { method: 'POST', path: '/api/v1/escalations/:id/return-to-bot', roles: ['advisor', 'admin'] },
       { method: 'GET', path: '/api/v1/advisor/events', roles: ['advisor', 'admin'] },
       { method: 'GET', path: '/api/v1/analytics', roles: ['admin'] },
+      { method: 'GET', path: '/api/v1/admin/conversations/:sessionId/export', roles: ['admin'] },
+      { method: 'DELETE', path: '/api/v1/admin/conversations/:sessionId', roles: ['admin'] },
     ];
 
     beforeAll(async () => {
@@ -124,7 +126,7 @@ describe('advisor authentication and accounts over HTTP', () => {
       ["a person's session token", () => ({ authorization: `Bearer ${sessionToken}` })],
     ];
 
-    const url = (template: string) => template.replace(':advisorId', advisorId).replace(':id', escalationId);
+    const url = (template: string) => template.replace(':advisorId', advisorId).replace(':id', escalationId).replace(':sessionId', 'table-conversation');
 
     for (const r of routes) {
       it.each(badCredentials)(`${r.method} ${r.path}: %s → 401`, async (_name, headers) => {
@@ -148,6 +150,7 @@ describe('advisor authentication and accounts over HTTP', () => {
       expect((await store.advisors.get(advisorId))?.disabled).toBe(false);
       expect(await store.advisors.getByEmail('new@zemigra.example')).toBeNull();
       expect((await store.conversations.listMessages('table-conversation', 0, 50)).map((m) => m.role)).toEqual(['user', 'bot']);
+      expect((await store.audit.list({ limit: 1000 })).filter((e) => e.action.startsWith('conversation.'))).toEqual([]);
     });
 
     it('an unknown path under a protected prefix is 401 before 404', async () => {

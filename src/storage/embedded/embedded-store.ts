@@ -13,6 +13,7 @@ import type {
   EscalationPatch,
   EscalationRepository,
   EscalationUpdate,
+  ExpiryResult,
   NewMessage,
   Store,
   StoredMessage,
@@ -25,6 +26,8 @@ type Entry =
   | { t: 'conversation'; d: Conversation }
   | { t: 'message'; d: StoredMessage }
   | { t: 'erase'; id: string }
+  | { t: 'expire-messages'; before: string }
+  | { t: 'escalation-delete'; id: string }
   | { t: 'state'; k: string; v: unknown }
   | { t: 'state-delete'; k: string }
   // Advisors, escalations: the whole record after each change (last one wins on replay).
@@ -80,6 +83,30 @@ export class EmbeddedStore implements Store {
     this.audit = this.createAuditRepository();
   }
 
+  async expire(cutoff: string): Promise<ExpiryResult> {
+    const result: ExpiryResult = { conversations: 0, messages: 0, escalations: 0 };
+    // Chosen in one synchronous pass; each removal is an ordinary journal entry, so a crash mid-way is safe.
+    for (const conversation of [...this.conversationsById.values()]) {
+      if (conversation.updatedAt >= cutoff) continue;
+      result.messages += this.messagesByConversation.get(conversation.id)?.length ?? 0;
+      result.escalations += [...this.escalationsById.values()].filter((e) => e.conversationId === conversation.id).length;
+      this.record({ t: 'erase', id: conversation.id });
+      result.conversations++;
+    }
+    let oldMessages = 0;
+    for (const list of this.messagesByConversation.values()) oldMessages += list.filter((m) => m.createdAt < cutoff).length;
+    if (oldMessages) this.record({ t: 'expire-messages', before: cutoff });
+    result.messages += oldMessages;
+    for (const escalation of [...this.escalationsById.values()]) {
+      if (escalation.updatedAt >= cutoff) continue;
+      this.record({ t: 'escalation-delete', id: escalation.id });
+      result.escalations++;
+    }
+    // Expired data must leave the disk, not linger in older journal lines.
+    if (result.conversations || result.messages || result.escalations) this.compact();
+    return result;
+  }
+
   async isReachable(): Promise<boolean> {
     return !this.closed;
   }
@@ -117,6 +144,14 @@ export class EmbeddedStore implements Store {
         for (const key of this.state.keys()) if (key.startsWith(prefix)) this.state.delete(key);
         break;
       }
+      case 'expire-messages':
+        for (const [id, list] of this.messagesByConversation) {
+          if (list.length && list[0].createdAt < entry.before) this.messagesByConversation.set(id, list.filter((m) => m.createdAt >= entry.before));
+        }
+        break;
+      case 'escalation-delete':
+        this.escalationsById.delete(entry.id);
+        break;
       case 'state':
         this.state.set(entry.k, entry.v);
         break;
@@ -164,37 +199,39 @@ export class EmbeddedStore implements Store {
     for (const entry of this.auditLog) yield { t: 'audit', d: entry };
   }
 
+  // Stored records are never mutated, only replaced; callers get copies so they cannot change them either.
+
   private createConversationRepository(): ConversationRepository {
     return {
-      get: async (id) => this.conversationsById.get(id) ?? null,
+      get: async (id) => cloneOrNull(this.conversationsById.get(id)),
       create: async (input) => {
         const now = new Date().toISOString();
         const conversation: Conversation = { ...input, lastSeq: 0, createdAt: now, updatedAt: now };
         this.record({ t: 'conversation', d: conversation });
-        return conversation;
+        return structuredClone(conversation);
       },
       update: async (id, patch) => {
         const current = this.conversationsById.get(id);
         if (!current) return null;
-        const next: Conversation = { ...current, ...patch, updatedAt: new Date().toISOString() };
+        const next: Conversation = { ...current, ...structuredClone(patch), updatedAt: new Date().toISOString() };
         this.record({ t: 'conversation', d: next });
-        return next;
+        return structuredClone(next);
       },
       appendMessage: async (conversationId, input: NewMessage) => {
         const conversation = this.conversationsById.get(conversationId);
         if (!conversation) throw new Error('unknown conversation');
         const now = new Date().toISOString();
-        const message: StoredMessage = { ...input, conversationId, seq: conversation.lastSeq + 1, createdAt: now };
+        const message: StoredMessage = { ...structuredClone(input), conversationId, seq: conversation.lastSeq + 1, createdAt: now };
         // Message first, then the counter: replay of a torn pair still yields a consistent cursor.
         this.record({ t: 'message', d: message });
         this.record({ t: 'conversation', d: { ...conversation, lastSeq: message.seq, updatedAt: now } });
-        return message;
+        return structuredClone(message);
       },
       listMessages: async (conversationId, afterSeq, limit) => {
         const list = this.messagesByConversation.get(conversationId) ?? [];
         const out: StoredMessage[] = [];
         for (const message of list) {
-          if (message.seq > afterSeq) out.push(message);
+          if (message.seq > afterSeq) out.push(structuredClone(message));
           if (out.length >= limit) break;
         }
         return out;
@@ -241,8 +278,6 @@ export class EmbeddedStore implements Store {
       },
     };
   }
-
-  // Stored records are never mutated, only replaced; callers get copies so they cannot change them either.
 
   private createAdvisorRepository(): AdvisorRepository {
     const byEmail = (email: string) => {
@@ -332,6 +367,11 @@ export class EmbeddedStore implements Store {
         // Array.prototype.sort is stable: equal timestamps keep creation order.
         all.sort((a, b) => priorityRank(a) - priorityRank(b) || a.createdAt.localeCompare(b.createdAt));
         return all.map((e) => structuredClone(e));
+      },
+      listByConversation: async (conversationId) => {
+        const out = [...this.escalationsById.values()].filter((e) => e.conversationId === conversationId);
+        out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        return out.map((e) => structuredClone(e));
       },
       listCreatedBetween: async (from, to) => {
         const out = [...this.escalationsById.values()].filter((e) => e.createdAt >= from && e.createdAt <= to);

@@ -1,0 +1,66 @@
+import { Router, type Response } from 'express';
+import type { AuditLog } from '../advisors/audit';
+import { AppError } from '../errors/app-error';
+import type { ConversationExport, ConversationExporter } from '../privacy/conversation-export';
+import type { ConversationRepository, EscalationRepository } from '../storage/store';
+import { currentAdvisor, requireRole } from './advisor-auth.middleware';
+import { route, sessionIdParam } from './validation';
+
+export interface AdminConversationRouteDeps {
+  conversations: Pick<ConversationRepository, 'get' | 'erase'>;
+  escalations: Pick<EscalationRepository, 'listByConversation'>;
+  exporter: ConversationExporter;
+  auditLog: AuditLog;
+}
+
+/**
+ * Sends an export as a file download: `attachment` so browsers save it rather than show personal data
+ * in a tab, `no-store` so no cache on the way keeps a copy.
+ */
+export function sendConversationExport(res: Response, document: ConversationExport): void {
+  res.set('Cache-Control', 'no-store');
+  res.set('Content-Disposition', `attachment; filename="zemigra-conversation-${document.conversation.id}.json"`);
+  res.json(document);
+}
+
+/**
+ * Admin only: answering a person's access or erasure request that reaches ZEMIGRA by other means
+ * (the person gives their session id). Both are audited with the session id and counts, never texts.
+ */
+export function adminConversationRoutes(deps: AdminConversationRouteDeps): Router {
+  const router = Router();
+  const adminOnly = requireRole('admin');
+
+  router.get(
+    '/api/v1/admin/conversations/:sessionId/export',
+    adminOnly,
+    route(async (req, res) => {
+      const sessionId = sessionIdParam(req.params.sessionId);
+      const document = await deps.exporter.export(sessionId);
+      if (!document) throw new AppError('not_found', 'No conversation with this session id.');
+      // Audited before it is sent: an export the log cannot account for is not handed out.
+      await deps.auditLog.record(currentAdvisor(res).id, 'conversation.export', sessionId, {
+        messages: document.messages.length,
+        escalations: document.escalations.length,
+      });
+      sendConversationExport(res, document);
+    }),
+  );
+
+  router.delete(
+    '/api/v1/admin/conversations/:sessionId',
+    adminOnly,
+    route(async (req, res) => {
+      const sessionId = sessionIdParam(req.params.sessionId);
+      const conversation = await deps.conversations.get(sessionId);
+      if (!conversation) throw new AppError('not_found', 'No conversation with this session id.');
+      // Counted before, because afterwards there is nothing left to count.
+      const escalations = (await deps.escalations.listByConversation(sessionId)).length;
+      if (!(await deps.conversations.erase(sessionId))) throw new AppError('not_found', 'No conversation with this session id.');
+      await deps.auditLog.record(currentAdvisor(res).id, 'conversation.erase', sessionId, { messages: conversation.lastSeq, escalations });
+      res.status(204).end();
+    }),
+  );
+
+  return router;
+}
