@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   setupFiles: ['<rootDir>/tests/setup-env.ts'],
-  testTimeout: 20000,
+  // Generous: some tests start a whole service (NLU training) inside the test, and CI machines are shared.
+  testTimeout: 60000,
 };

@@ -2,6 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import { createAdvisorDesk } from './advisors/advisor-desk';
+import { LoginLockout } from './advisors/login-lockout';
 import { AnalyticsService } from './analytics/analytics.service';
 import { AnswerComposer } from './answer/answer-composer';
 import { HandoffReplies } from './answer/handoff-replies';
@@ -21,6 +22,8 @@ import { advisorRoutes } from './http/advisor.routes';
 import { botkitWebhookRoutes } from './http/botkit-webhook.routes';
 import { chatRoutes } from './http/chat.routes';
 import { localeRoutes } from './http/locale.routes';
+import { metricsRoutes } from './http/metrics.routes';
+import { PUBLIC_API_PATHS, publicApiCors, securityHeaders } from './http/security';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { Texts } from './i18n/i18n';
 import { loadLanguages } from './i18n/languages';
@@ -32,6 +35,7 @@ import type { Logger } from './logging/logger';
 import { NluService } from './nlu/nlu.service';
 import { TextAnalyser } from './nlu/text/analyser';
 import { startEscalationWebhook } from './notifications/webhook';
+import { ServiceMetrics } from './observability/metrics';
 import { ConversationExporter } from './privacy/conversation-export';
 import { RetentionSweeper } from './privacy/retention';
 import { openStore } from './storage/open-store';
@@ -103,6 +107,9 @@ export interface ServiceOptions {
 export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
+  const metrics = new ServiceMetrics(async () => (store ? (await store.escalations.list({ status: 'queued' })).length : 0));
+  app.use(metrics.httpMiddleware());
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   const server = http.createServer(app);
   let ready = false;
@@ -128,10 +135,21 @@ export async function createService(config: Config, logger: Logger, options: Ser
   const personDelivery = options.personDelivery?.({ adapter, store, logger }) ?? botPersonDelivery(adapter, store.conversations, brain.texts, handoffReplies);
   const desk = createAdvisorDesk(store, config, personDelivery, logger);
   const handoff = new HandoffDesk(desk.escalations, store.conversations, OfficeHours.parse(config.OFFICE_HOURS), desk.presence);
-  createBot({ adapter, store, ...brain, handoff, handoffReplies, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
+  desk.events.subscribe((event) => metrics.escalationEvent(event));
+  createBot({ adapter, store, ...brain, handoff, handoffReplies, defaultLanguage: config.DEFAULT_LANGUAGE, logger, onUnderstood: (result) => metrics.understood(result) });
 
   const exporter = new ConversationExporter({ conversations: store.conversations, escalations: store.escalations, retentionDays: config.RETENTION_DAYS, now: options.now });
-  app.use(chatRoutes({ adapter, conversations: store.conversations, exporter, languages: brain.codes, rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE }));
+  app.use(PUBLIC_API_PATHS, publicApiCors(config.CORS_ORIGINS));
+  app.use(
+    chatRoutes({
+      adapter,
+      conversations: store.conversations,
+      exporter,
+      languages: brain.codes,
+      rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE,
+      sessionRateLimitPerMinute: config.SESSION_RATE_LIMIT_PER_MINUTE,
+    }),
+  );
   // Start-up work on the store: on the embedded store now, before `ready`; MongoDB may still be down
   // at start-up, so there it runs once MongoDB answers and the service is ready meanwhile (503s).
   const onceStoreAnswers = async (task: string, work: () => Promise<unknown>) => {
@@ -157,14 +175,17 @@ export async function createService(config: Config, logger: Logger, options: Ser
       analytics: new AnalyticsService(store),
       signer: desk.signer,
       loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      lockout: new LoginLockout({ maxFailures: config.LOGIN_LOCKOUT_FAILURES, lockMs: config.LOGIN_LOCKOUT_MINUTES * 60_000 }),
+      advisorRateLimitPerMinute: config.ADVISOR_RATE_LIMIT_PER_MINUTE,
     }),
   );
   app.use(localeRoutes(brain.texts, brain.languages));
   app.use(botkitWebhookRoutes(adapter, brain.codes, config.CHAT_RATE_LIMIT_PER_MINUTE));
   app.use(advisorConsoleRoutes());
   app.use(express.static(contentPaths(config.CONTENT_DIR).publicDir, { index: 'index.html', maxAge: '1h' }));
+  app.use(metricsRoutes({ metrics, token: config.METRICS_TOKEN, signer: desk.signer, advisors: store.advisors }));
   app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, () => metrics.storeUnavailable()));
   const retention = new RetentionSweeper({ store, retentionDays: config.RETENTION_DAYS, logger, now: options.now });
   // After a long downtime nothing past its retention is served (MongoDB's TTL indexes cover its wait).
   await onceStoreAnswers('retention sweep', () => retention.start());

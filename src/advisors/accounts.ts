@@ -76,6 +76,12 @@ export class AdvisorAccounts {
     return advisor;
   }
 
+  /** Audits that an account's login was locked after failures in a row (LoginLockout). */
+  async recordLockout(email: string): Promise<void> {
+    const advisor = await this.advisors.getByEmail(email);
+    await this.audit.record(advisor?.id ?? ANONYMOUS_ACTOR, 'login.locked', advisor?.id);
+  }
+
   /**
    * Changes name, role or the disabled flag. Returns null for an unknown id; throws LastAdminError
    * when no enabled admin would remain. (The check and the write are two steps: two admins demoting

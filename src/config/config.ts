@@ -39,6 +39,34 @@ const schema = z.object({
   DEFAULT_LANGUAGE: z.string().regex(/^[a-z]{2}$/).default('de'),
   /** Chat requests allowed per client IP and minute; 0 disables the limit. */
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  /** Chat requests allowed per session and minute (on top of the per-IP limit); 0 disables it. */
+  SESSION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+  /** Requests per advisor account and minute on the advisor API; 0 disables the limit. */
+  ADVISOR_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  /** Failed logins in a row after which an account's login is locked for LOGIN_LOCKOUT_MINUTES. */
+  LOGIN_LOCKOUT_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /**
+   * Web origins allowed to call the public chat API from a browser (the embeddable widget on a partner
+   * site), comma-separated, e.g. "https://www.zemigra.de,https://partner.example". Empty: same origin only.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => [...new Set(v.split(',').map((o) => o.trim()).filter(Boolean))])
+    .pipe(
+      z.array(
+        z.string().refine((o) => {
+          const url = parsedUrl(o);
+          return Boolean(url && /^https?:$/.test(url.protocol) && url.origin === o);
+        }, 'CORS_ORIGINS must list origins like https://example.org (scheme and host, no path or trailing slash)'),
+      ),
+    ),
+  /**
+   * Bearer token for GET /metrics (Prometheus), at least 32 characters. Unset: /metrics needs an
+   * admin token.
+   */
+  METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must have at least 32 characters').optional(),
   /** Trust X-Forwarded-For from this many proxies (for rate limits behind a reverse proxy). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Where content lives; overridable for tests and for benchmarks on other data. */

@@ -8,7 +8,7 @@ import type { GuideBook } from '../knowledge/guides';
 import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import type { ReferenceData } from '../knowledge/reference-data';
 import type { Logger } from '../logging/logger';
-import type { NluService } from '../nlu/nlu.service';
+import type { NluResult, NluService } from '../nlu/nlu.service';
 import { DialogStateStorage } from '../storage/dialog-state.storage';
 import type { Store } from '../storage/store';
 import { toBotkitMessage } from './botkit-message';
@@ -35,6 +35,8 @@ export interface BotDeps {
   handoffReplies: HandoffReplies;
   defaultLanguage: string;
   logger: Logger;
+  /** Told of every understood message (for metrics); labels only, the text stays here. */
+  onUnderstood?: (result: NluResult) => void;
 }
 
 /**
@@ -51,7 +53,7 @@ export function createBot(deps: BotDeps): Botkit {
   });
 
   controller.middleware.ingest.use(sessionMiddleware(deps.store.conversations, deps.nlu.languages));
-  controller.middleware.ingest.use(nluMiddleware(deps.nlu, deps.store.conversations));
+  controller.middleware.ingest.use(nluMiddleware(deps.nlu, deps.store.conversations, deps.onUnderstood));
   controller.middleware.ingest.use(escalationMiddleware(deps.handoff));
   controller.middleware.send.use(transcriptMiddleware(deps.store.conversations));
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AdvisorAccounts } from '../advisors/accounts';
+import type { LoginLockout } from '../advisors/login-lockout';
 import type { TokenSigner } from '../advisors/tokens';
 import { AppError } from '../errors/app-error';
 import { currentAdvisor } from './advisor-auth.middleware';
@@ -22,6 +23,7 @@ export interface AuthRouteDeps {
   signer: TokenSigner;
   /** Login attempts per minute, counted per client IP and per email separately; 0 = off. */
   loginRateLimitPerMinute: number;
+  lockout: LoginLockout;
 }
 
 /**
@@ -44,8 +46,18 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     perEmail,
     route(async (req, res) => {
       const input = parseOr400(loginSchema, req.body);
+      // Checked before the password: while locked, even the right password is refused.
+      const lockedMs = deps.lockout.lockedFor(input.email);
+      if (lockedMs > 0) throw lockedError(lockedMs);
       const advisor = await deps.accounts.authenticate(input.email, input.password);
-      if (!advisor) throw new AppError('invalid_credentials');
+      if (!advisor) {
+        if (deps.lockout.recordFailure(input.email)) {
+          await deps.accounts.recordLockout(input.email);
+          throw lockedError(deps.lockout.lockedFor(input.email));
+        }
+        throw new AppError('invalid_credentials');
+      }
+      deps.lockout.recordSuccess(input.email);
       const issued = deps.signer.sign(advisor);
       res.json({ token: issued.token, expiresAt: issued.expiresAt, advisor: { id: advisor.id, name: advisor.name, role: advisor.role } });
     }),
@@ -57,4 +69,11 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   return router;
+}
+
+function lockedError(ms: number): AppError {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  return new AppError('rate_limited', `Too many failed logins for this account. Try again in ${minutes} minute(s).`, undefined, {
+    'Retry-After': String(Math.max(1, Math.ceil(ms / 1000))),
+  });
 }

@@ -10,7 +10,7 @@ import { AppError } from '../errors/app-error';
 import type { ConversationExporter } from '../privacy/conversation-export';
 import type { ConversationRepository, Escalation, Source, StoredMessage } from '../storage/store';
 import { sendConversationExport } from './privacy.routes';
-import { rateLimitPerIp } from './rate-limit';
+import { rateLimitBy, rateLimitPerIp } from './rate-limit';
 import { jsonBody, parseOr400, route, sessionIdParam } from './validation';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -23,6 +23,8 @@ export interface ChatRouteDeps {
   exporter: ConversationExporter;
   languages: readonly string[];
   rateLimitPerMinute: number;
+  /** Per session, on top of the per-IP limit: one conversation cannot flood the NLU and the store. */
+  sessionRateLimitPerMinute: number;
 }
 
 function chatRequestSchema(languages: readonly string[]) {
@@ -51,6 +53,10 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     '/api/v1/chat',
     rateLimitPerIp(deps.rateLimitPerMinute),
     ...jsonBody(MAX_BODY_BYTES),
+    rateLimitBy(deps.sessionRateLimitPerMinute, (req) => {
+      const sessionId = (req.body as { sessionId?: unknown } | undefined)?.sessionId;
+      return typeof sessionId === 'string' ? sessionId : undefined;
+    }),
     route(async (req, res) => {
       const input = parseOr400(schema, req.body);
       const sessionId = input.sessionId ?? randomBytes(18).toString('base64url');

@@ -20,13 +20,14 @@ const BODY_PARSER_ERRORS: Record<string, AppError['code']> = {
 export const notFound: RequestHandler = (_req, _res, next) => next(new AppError('not_found'));
 
 /** The one place errors become HTTP answers: `{ "error": { "code", "message" } }`. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, onStoreUnavailable: () => void = () => undefined): ErrorRequestHandler {
   return (error, req, res, _next) => {
     let appError: AppError;
     if (error instanceof AppError) appError = error;
     else if (error && typeof error.type === 'string' && BODY_PARSER_ERRORS[error.type]) appError = new AppError(BODY_PARSER_ERRORS[error.type]);
     else if (error instanceof StoreUnavailableError) {
       logger.warn({ route: req.route?.path, method: req.method }, 'store unavailable');
+      onStoreUnavailable();
       appError = new AppError('store_unavailable', undefined, undefined, { 'Retry-After': STORE_RETRY_AFTER_SECONDS });
     } else if (error instanceof URIError) appError = new AppError('invalid_query', 'The URL is malformed.');
     else {

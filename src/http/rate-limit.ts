@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error';
 
 /**
@@ -13,18 +13,18 @@ export function rateLimitPerIp(limitPerMinute: number): RequestHandler {
  * Fixed-window limit per key of the request (an IP, a login email …). Requests without a key are
  * not counted. Keys live in memory for one window only and are never logged.
  */
-export function rateLimitBy(limitPerMinute: number, keyOf: (req: Request) => string | undefined): RequestHandler {
+export function rateLimitBy(limitPerMinute: number, keyOf: (req: Request, res: Response) => string | undefined): RequestHandler {
   if (limitPerMinute <= 0) return (_req, _res, next) => next();
   const windowMs = 60_000;
   let windowStart = Date.now();
   let counts = new Map<string, number>();
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const now = Date.now();
     if (now - windowStart >= windowMs) {
       windowStart = now;
       counts = new Map();
     }
-    const key = keyOf(req);
+    const key = keyOf(req, res);
     if (key === undefined) return next();
     const count = (counts.get(key) ?? 0) + 1;
     counts.set(key, count);

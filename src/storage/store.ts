@@ -240,6 +240,7 @@ export interface EscalationRepository {
 export type AuditAction =
   | 'login.success'
   | 'login.failure'
+  | 'login.locked'
   | 'advisor.create'
   | 'advisor.update'
   | 'advisor.disable'

@@ -14,10 +14,16 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/**
+ * Tests send many messages per session and minute from one IP; the per-session, per-advisor and
+ * lock-out limits are off unless a test sets them (tests/http/security.test.ts does, with the defaults).
+ */
+const UNLIMITED = { SESSION_RATE_LIMIT_PER_MINUTE: '0', ADVISOR_RATE_LIMIT_PER_MINUTE: '0', LOGIN_LOCKOUT_FAILURES: '100' };
+
 /** The real service on a free port with a fresh data directory; silent unless a logger is given. */
 export async function startService(env: Record<string, string> = {}, options: ServiceOptions = {}, logger: Logger = createLogger('silent')): Promise<RunningService> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-test-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONTENT_DIR: ROOT, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONTENT_DIR: ROOT, LOG_LEVEL: 'silent', ...UNLIMITED, ...env });
   const service = await createService(config, logger, options);
   const port = await service.listen();
   return {

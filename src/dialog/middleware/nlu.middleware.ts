@@ -1,5 +1,5 @@
 import type { BotWorker, BotkitMessage } from 'botkit';
-import type { NluService } from '../../nlu/nlu.service';
+import type { NluResult, NluService } from '../../nlu/nlu.service';
 import type { ConversationRepository } from '../../storage/store';
 import { parseCallbackContact } from '../../escalation/callback-contact';
 import { turnOf } from '../turn';
@@ -12,7 +12,7 @@ export const CALLBACK_CONTACT_PLACEHOLDER = '[callback contact]';
  * request for a human or an urgent message can interrupt any dialog. Stores the person's message
  * (durably, before any answer) with its intent.
  */
-export function nluMiddleware(nlu: NluService, conversations: ConversationRepository) {
+export function nluMiddleware(nlu: NluService, conversations: ConversationRepository, observe: (result: NluResult) => void = () => undefined) {
   return async (bot: BotWorker, message: BotkitMessage, next: (err?: Error) => void): Promise<void> => {
     try {
       if (message.type !== 'message' || typeof message.text !== 'string') return next();
@@ -20,6 +20,7 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
       const { conversation } = turn;
       const result = nlu.analyse(message.text, { language: conversation.language, chosen: conversation.languageChosen });
       turn.nlu = result;
+      observe(result);
       message.nlu = result;
       if (result.language !== conversation.language) {
         turn.conversation = (await conversations.update(conversation.id, { language: result.language })) ?? conversation;
