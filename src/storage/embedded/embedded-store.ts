@@ -132,9 +132,14 @@ export class EmbeddedStore implements Store {
         this.conversationsById.set(entry.d.id, entry.d);
         if (!this.messagesByConversation.has(entry.d.id)) this.messagesByConversation.set(entry.d.id, []);
         break;
-      case 'message':
-        this.messagesByConversation.get(entry.d.conversationId)?.push(entry.d);
+      case 'message': {
+        // A message also moves its conversation's cursor: one journal line per message, not two.
+        const conversation = this.conversationsById.get(entry.d.conversationId);
+        if (!conversation) break;
+        this.messagesByConversation.get(conversation.id)?.push(entry.d);
+        if (entry.d.seq > conversation.lastSeq) this.conversationsById.set(conversation.id, { ...conversation, lastSeq: entry.d.seq, updatedAt: maxIso(conversation.updatedAt, entry.d.createdAt) });
         break;
+      }
       case 'erase': {
         this.conversationsById.delete(entry.id);
         this.messagesByConversation.delete(entry.id);
@@ -203,38 +208,43 @@ export class EmbeddedStore implements Store {
 
   private createConversationRepository(): ConversationRepository {
     return {
-      get: async (id) => cloneOrNull(this.conversationsById.get(id)),
+      get: async (id) => {
+        const conversation = this.conversationsById.get(id);
+        return conversation ? copyConversation(conversation) : null;
+      },
       create: async (input) => {
         const now = new Date().toISOString();
         const conversation: Conversation = { ...input, lastSeq: 0, createdAt: now, updatedAt: now };
         this.record({ t: 'conversation', d: conversation });
-        return structuredClone(conversation);
+        return copyConversation(conversation);
       },
       update: async (id, patch) => {
         const current = this.conversationsById.get(id);
         if (!current) return null;
-        const next: Conversation = { ...current, ...structuredClone(patch), updatedAt: new Date().toISOString() };
+        const next: Conversation = copyConversation({ ...current, ...patch, updatedAt: new Date().toISOString() });
         this.record({ t: 'conversation', d: next });
-        return structuredClone(next);
+        return copyConversation(next);
       },
       appendMessage: async (conversationId, input: NewMessage) => {
         const conversation = this.conversationsById.get(conversationId);
         if (!conversation) throw new Error('unknown conversation');
         const now = new Date().toISOString();
-        const message: StoredMessage = { ...structuredClone(input), conversationId, seq: conversation.lastSeq + 1, createdAt: now };
-        // Message first, then the counter: replay of a torn pair still yields a consistent cursor.
+        const message = copyMessage({ ...input, conversationId, seq: conversation.lastSeq + 1, createdAt: now });
         this.record({ t: 'message', d: message });
-        this.record({ t: 'conversation', d: { ...conversation, lastSeq: message.seq, updatedAt: now } });
-        return structuredClone(message);
+        return copyMessage(message);
       },
       listMessages: async (conversationId, afterSeq, limit) => {
         const list = this.messagesByConversation.get(conversationId) ?? [];
-        const out: StoredMessage[] = [];
-        for (const message of list) {
-          if (message.seq > afterSeq) out.push(structuredClone(message));
-          if (out.length >= limit) break;
+        // Ordered by seq (with gaps where retention removed messages): find the start by bisection,
+        // so reading the newest messages of a long conversation does not walk all of it.
+        let low = 0;
+        let high = list.length;
+        while (low < high) {
+          const middle = (low + high) >>> 1;
+          if (list[middle].seq <= afterSeq) low = middle + 1;
+          else high = middle;
         }
-        return out;
+        return list.slice(low, low + Math.max(1, limit)).map(copyMessage);
       },
       erase: async (id) => {
         if (!this.conversationsById.has(id)) return false;
@@ -415,6 +425,18 @@ function priorityRank(escalation: Escalation): number {
 
 function maxIso(a: string, b: string | undefined): string {
   return b !== undefined && b > a ? b : a;
+}
+
+/** Copies of the records handed in and out (faster than structuredClone on the hot path of every turn). */
+function copyConversation(c: Conversation): Conversation {
+  return { ...c, ...(c.awaitingCallbackContact ? { awaitingCallbackContact: { ...c.awaitingCallbackContact } } : {}) };
+}
+
+function copyMessage(m: StoredMessage): StoredMessage {
+  const copy: StoredMessage = { ...m };
+  if (m.quickReplies) copy.quickReplies = m.quickReplies.map((q) => ({ ...q }));
+  if (m.sources) copy.sources = m.sources.map((s) => ({ ...s }));
+  return copy;
 }
 
 function cloneOrNull<T>(value: T | undefined): T | null {
