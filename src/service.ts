@@ -26,13 +26,13 @@ import { metricsRoutes } from './http/metrics.routes';
 import { PUBLIC_API_PATHS, publicApiCors, securityHeaders } from './http/security';
 import { errorHandler, notFound } from './http/errors.middleware';
 import { Texts } from './i18n/i18n';
-import { loadLanguages } from './i18n/languages';
-import { loadArticles } from './knowledge/articles';
+import { loadLanguages, type LanguageCode, type LanguageInfo } from './i18n/languages';
+import { loadArticles, type Article } from './knowledge/articles';
 import { GuideBook } from './knowledge/guides';
 import { KnowledgeBase } from './knowledge/knowledge-base';
 import { ReferenceData } from './knowledge/reference-data';
 import type { Logger } from './logging/logger';
-import { NluService } from './nlu/nlu.service';
+import { NluService, type NluTrainingInput } from './nlu/nlu.service';
 import { TextAnalyser } from './nlu/text/analyser';
 import { startEscalationWebhook } from './notifications/webhook';
 import { ServiceMetrics } from './observability/metrics';
@@ -55,6 +55,31 @@ export function contentPaths(root: string) {
   };
 }
 
+/**
+ * What the NLU is trained on, from the content folders: the service's training and `npm run eval`'s
+ * cross-validation (which swaps `examples` for each fold) use the same input.
+ */
+export function nluTrainingInput(parts: {
+  languages: LanguageInfo[];
+  defaultLanguage: LanguageCode;
+  paths: ReturnType<typeof contentPaths>;
+  reference: ReferenceData;
+  guides: GuideBook;
+  articles: Article[];
+}): NluTrainingInput {
+  const { languages, paths, reference, guides, articles } = parts;
+  return {
+    languages,
+    defaultLanguage: parts.defaultLanguage,
+    examples: labelledTexts(loadIntentFiles(paths.intents, languages.map((l) => l.code))),
+    concepts: loadConcepts(paths.lexicon),
+    dictionaries: [...reference.dictionaryEntries(), ...loadEntityDictionaries(paths.entities)],
+    languageSamples: articles.flatMap((a) => Object.entries(a.texts).map(([language, t]) => ({ language, text: `${t.title} ${t.body}` }))),
+    articleIntents: Object.fromEntries(articles.map((a) => [a.id, a.intents[0]])),
+    guideIntents: guides.intents(),
+  };
+}
+
 /** Everything the service learns from its content folders at start-up. */
 export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LANGUAGE'>) {
   const paths = contentPaths(config.CONTENT_DIR);
@@ -65,19 +90,10 @@ export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LA
   const reference = ReferenceData.load(paths.data);
   const guides = GuideBook.load(paths.guides);
   const articles = loadArticles(paths.articles);
-  const examples = labelledTexts(loadIntentFiles(paths.intents, codes));
-  const nlu = NluService.train({
-    languages,
-    defaultLanguage: config.DEFAULT_LANGUAGE,
-    examples,
-    concepts: loadConcepts(paths.lexicon),
-    dictionaries: [...reference.dictionaryEntries(), ...loadEntityDictionaries(paths.entities)],
-    languageSamples: articles.flatMap((a) => Object.entries(a.texts).map(([language, t]) => ({ language, text: `${t.title} ${t.body}` }))),
-    articleIntents: Object.fromEntries(articles.map((a) => [a.id, a.intents[0]])),
-    guideIntents: guides.intents(),
-  });
+  const nluInput = nluTrainingInput({ languages, defaultLanguage: config.DEFAULT_LANGUAGE, paths, reference, guides, articles });
+  const nlu = NluService.train(nluInput);
   const knowledge = new KnowledgeBase(articles, new TextAnalyser(languages, config.DEFAULT_LANGUAGE));
-  return { languages, codes, texts, reference, guides, knowledge, nlu, composer: new AnswerComposer(knowledge, reference, guides) };
+  return { languages, codes, texts, reference, guides, knowledge, nlu, nluInput, composer: new AnswerComposer(knowledge, reference, guides) };
 }
 
 export interface Service {

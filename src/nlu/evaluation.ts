@@ -14,6 +14,8 @@ export interface LanguageReport {
   intentAccuracy: number;
   macroF1: number;
   languageDetectionAccuracy: number;
+  /** Language detection on messages of four or more words (shorter ones follow the session's language). */
+  languageDetectionLongAccuracy: number | null;
   outOfScopeRecall: number | null;
   /** Share of in-scope messages the fallback wrongly rejected. */
   inScopeRejected: number;
@@ -69,12 +71,14 @@ function summarise(outcomes: Outcome[]): LanguageReport {
   const oos = outcomes.filter((o) => o.example.intent === OUT_OF_SCOPE);
   const inScope = outcomes.filter((o) => o.example.intent !== OUT_OF_SCOPE);
   const metrics = perIntentMetrics(outcomes);
+  const long = outcomes.filter((o) => o.example.text.trim().split(/\s+/u).length >= 4);
   const f1s = Object.values(metrics).filter((m) => m.support > 0).map((m) => m.f1);
   return {
     examples: outcomes.length,
     intentAccuracy: outcomes.filter((o) => o.predicted === o.example.intent).length / n,
     macroF1: f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : 0,
     languageDetectionAccuracy: outcomes.filter((o) => o.detected === o.example.language).length / n,
+    languageDetectionLongAccuracy: long.length ? long.filter((o) => o.detected === o.example.language).length / long.length : null,
     outOfScopeRecall: oos.length ? oos.filter((o) => o.predicted === OUT_OF_SCOPE).length / oos.length : null,
     inScopeRejected: inScope.length ? inScope.filter((o) => o.predicted === OUT_OF_SCOPE).length / inScope.length : 0,
   };
