@@ -8,16 +8,24 @@ import type { IntentPrediction, IntentScore } from './classifier/intent.classifi
  * an ambiguity margin between the two best intents, and a domain-vocabulary check.
  * The constants are checked by `npm run eval` on data training never sees.
  */
-export const FALLBACK_POLICY = {
+export interface FallbackPolicy {
   /** Below this probability the best intent is not trusted. */
-  confidenceThreshold: 0.25,
+  confidenceThreshold: number;
   /** Two intents this close are a coin toss … */
-  ambiguityMargin: 0.05,
+  ambiguityMargin: number;
   /** … unless the best one is at least this likely. */
-  ambiguityCeiling: 0.5,
+  ambiguityCeiling: number;
   /** Messages of this many words or more with no known in-scope word are out of scope. */
+  minWordsForVocabularyCheck: number;
+}
+
+/** The service's settings (chosen by cross-validation on intents/, `npm run tune`). */
+export const FALLBACK_POLICY: Readonly<FallbackPolicy> = {
+  confidenceThreshold: 0.25,
+  ambiguityMargin: 0.05,
+  ambiguityCeiling: 0.5,
   minWordsForVocabularyCheck: 3,
-} as const;
+};
 
 export type FallbackReason = 'out_of_scope_class' | 'low_confidence' | 'ambiguous' | 'outside_domain';
 
@@ -27,7 +35,7 @@ export interface IntentDecision {
   fallbackReason?: FallbackReason;
 }
 
-export function decideIntent(prediction: IntentPrediction, wordCount: number, policy = FALLBACK_POLICY): IntentDecision {
+export function decideIntent(prediction: IntentPrediction, wordCount: number, policy: Readonly<FallbackPolicy> = FALLBACK_POLICY): IntentDecision {
   const [best, second] = prediction.ranking;
   const outOfScope = (reason: FallbackReason): IntentDecision => ({
     intent: { name: OUT_OF_SCOPE, confidence: best.name === OUT_OF_SCOPE ? best.confidence : 1 - best.confidence },

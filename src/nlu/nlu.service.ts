@@ -1,14 +1,14 @@
 import { OUT_OF_SCOPE, type LabelledText } from '../content/intent-files';
 import type { LanguageCode, LanguageInfo } from '../i18n/languages';
 import { ConceptLexicon, type ConceptEntry } from './classifier/concept-lexicon';
-import { IntentClassifier, type IntentScore } from './classifier/intent.classifier';
+import { IntentClassifier, type IntentPrediction, type IntentScore } from './classifier/intent.classifier';
 import type { TrainingOptions } from './classifier/softmax-regression';
 import type { DictionaryEntry } from './entities/dictionary-matcher';
 import { EntityExtractor, type Entity } from './entities/entity-extractor';
-import { decideIntent, type FallbackReason } from './fallback.policy';
+import { decideIntent, FALLBACK_POLICY, type FallbackPolicy, type FallbackReason } from './fallback.policy';
 import { LanguageDetector, type LanguageGuess } from './language/language-detector';
 import { TextAnalyser } from './text/analyser';
-import { tokenise } from './text/tokenise';
+import { tokenise, type Token } from './text/tokenise';
 
 export interface SessionLanguage {
   language: LanguageCode | null;
@@ -54,7 +54,15 @@ export interface NluTrainingInput {
   articleIntents?: Record<string, string>;
   /** Guide id → the intent its turns count as ("guide:coaching-chain.age.18to27"). */
   guideIntents?: Record<string, string>;
-  training?: TrainingOptions;
+  training?: Partial<TrainingOptions>;
+  /** When to answer out_of_scope instead of the best intent; default FALLBACK_POLICY. */
+  fallbackPolicy?: Readonly<FallbackPolicy>;
+}
+
+/** The classifier's view of a message before the fallback policy decides, for calibrating that policy. */
+export interface RawPrediction {
+  prediction: IntentPrediction;
+  wordCount: number;
 }
 
 /** The NLU stage: language, intent and entities of one message. Knows nothing of channels or Botkit. */
@@ -67,6 +75,7 @@ export class NluService {
     readonly languages: LanguageCode[],
     private readonly articleIntents: Record<string, string>,
     private readonly guideIntents: Record<string, string>,
+    readonly fallbackPolicy: Readonly<FallbackPolicy>,
   ) {}
 
   static train(input: NluTrainingInput): NluService {
@@ -81,7 +90,21 @@ export class NluService {
       input.training,
       new ConceptLexicon(input.concepts ?? []),
     );
-    return new NluService(analyser, detector, classifier, extractor, input.languages.map((l) => l.code), input.articleIntents ?? {}, input.guideIntents ?? {});
+    return new NluService(
+      analyser,
+      detector,
+      classifier,
+      extractor,
+      input.languages.map((l) => l.code),
+      input.articleIntents ?? {},
+      input.guideIntents ?? {},
+      input.fallbackPolicy ?? FALLBACK_POLICY,
+    );
+  }
+
+  /** The same trained models with another fallback policy (no retraining). */
+  withFallbackPolicy(policy: Readonly<FallbackPolicy>): NluService {
+    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy);
   }
 
   get intents(): readonly string[] {
@@ -99,9 +122,8 @@ export class NluService {
     const detected = this.detector.detect(text, session.language);
     const language = session.chosen && session.language ? session.language : detected.language;
     const words = tokenise(text);
-    const tokens = this.analyser.stemTokens(this.extractor.withPlaceholders(words, PLACEHOLDER_TYPES), detected.language);
-    const prediction = this.classifier.predict(tokens);
-    const decision = decideIntent(prediction, tokens.length);
+    const { prediction, wordCount } = this.classifyWords(words, detected.language);
+    const decision = decideIntent(prediction, wordCount, this.fallbackPolicy);
     return {
       language,
       detected,
@@ -110,6 +132,19 @@ export class NluService {
       fallbackReason: decision.fallbackReason,
       entities: this.extractor.extract(words),
     };
+  }
+
+  /**
+   * Intent probabilities of a message before the fallback policy, exactly as `analyse` computes
+   * them (language detected when not given). For choosing a fallback policy on validation data.
+   */
+  classify(text: string, language?: LanguageCode): RawPrediction {
+    return this.classifyWords(tokenise(text), language ?? this.detector.detect(text).language);
+  }
+
+  private classifyWords(words: Token[], language: LanguageCode): RawPrediction {
+    const tokens = this.analyser.stemTokens(this.extractor.withPlaceholders(words, PLACEHOLDER_TYPES), language);
+    return { prediction: this.classifier.predict(tokens), wordCount: tokens.length };
   }
 
   private analysePayload(payload: Payload, session: SessionLanguage): NluResult {

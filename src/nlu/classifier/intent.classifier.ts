@@ -31,7 +31,7 @@ export class IntentClassifier {
     private readonly lexicon: ConceptLexicon,
   ) {}
 
-  static train(examples: LabelledTokens[], options: TrainingOptions = DEFAULT_TRAINING, lexicon = ConceptLexicon.empty()): IntentClassifier {
+  static train(examples: LabelledTokens[], options: Partial<TrainingOptions> = DEFAULT_TRAINING, lexicon = ConceptLexicon.empty()): IntentClassifier {
     const intents = [...new Set(examples.map((e) => e.intent))].sort();
     const featureMaps = examples.map((e) => extractFeatures(e.tokens, lexicon));
     const space = FeatureSpace.fit(featureMaps, 2);

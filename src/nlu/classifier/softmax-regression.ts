@@ -9,13 +9,27 @@ export interface TrainingOptions {
   learningRate: number;
   l2: number;
   seed: number;
+  /**
+   * Share of an example's features hidden at random at each training step (the rest scaled up to
+   * match). The model cannot lean on one word ("speak" → change_speed) and learns every cue of an
+   * intent, which generalises better on short messages. 0 turns it off.
+   */
+  featureDropout: number;
 }
 
-export const DEFAULT_TRAINING: TrainingOptions = { epochs: 60, learningRate: 1, l2: 1e-5, seed: 42 };
+export const DEFAULT_TRAINING: TrainingOptions = { epochs: 60, learningRate: 1, l2: 1e-5, seed: 42, featureDropout: 0.2 };
+
+/**
+ * A class whose gradient for an example is smaller than this (the model already rules it out) is
+ * not updated for that example. With many intents most classes are ruled out after the first
+ * epochs, so this skips most of the update work (CLINC150's 151 classes: under half the training
+ * time) for changes far below what the held-out evaluation can see.
+ */
+const MIN_GRADIENT = 1e-4;
 
 /**
  * Multinomial logistic regression trained with SGD. Chosen over natural's classifiers because it
- * trains in well under a second on our data, classifies in microseconds (weights are laid out
+ * trains in seconds on our data, classifies in microseconds (weights are laid out
  * feature-major, so a message touches only its own rows) and gives probabilities a fallback policy
  * can threshold.
  */
@@ -31,29 +45,55 @@ export class SoftmaxRegression {
     this.bias = new Float32Array(classCount);
   }
 
-  train(examples: SparseVector[], labels: number[], options: TrainingOptions = DEFAULT_TRAINING): void {
-    const random = mulberry32(options.seed);
+  train(examples: SparseVector[], labels: number[], options: Partial<TrainingOptions> = DEFAULT_TRAINING): void {
+    const { epochs, learningRate, l2, seed, featureDropout } = { ...DEFAULT_TRAINING, ...options };
+    if (!(featureDropout >= 0 && featureDropout < 1)) throw new RangeError(`featureDropout must be in [0, 1), got ${featureDropout}`);
+    const random = mulberry32(seed);
     const order = examples.map((_, i) => i);
-    const probabilities = new Float32Array(this.classCount);
     const C = this.classCount;
+    const weights = this.weights;
+    const bias = this.bias;
+    /** Per example: the class scores, then their probabilities, then the gradient of the loss w.r.t. the scores. */
+    const gradient = new Float32Array(C);
+    const updated = new Uint32Array(C);
+    const longest = examples.reduce((max, x) => Math.max(max, x.indices.length), 0);
+    const rows = new Uint32Array(longest);
+    const values = new Float32Array(longest);
+    const keepScale = 1 / (1 - featureDropout);
     let step = 0;
-    const totalSteps = options.epochs * examples.length;
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const totalSteps = epochs * examples.length;
+    for (let epoch = 0; epoch < epochs; epoch++) {
       shuffle(order, random);
       for (const i of order) {
-        const rate = options.learningRate * (1 - step / totalSteps) + 0.01;
+        const rate = learningRate * (1 - step / totalSteps) + 0.01;
         step++;
+        // The example's features that survive dropout, scaled up so the expected input is unchanged.
         const x = examples[i];
-        this.scores(x, probabilities);
-        softmaxInPlace(probabilities);
-        probabilities[labels[i]] -= 1; // now the gradient of the loss w.r.t. the scores
-        for (let c = 0; c < C; c++) this.bias[c] -= rate * probabilities[c];
+        let n = 0;
         for (let k = 0; k < x.indices.length; k++) {
-          const row = x.indices[k] * C;
-          const value = x.values[k];
-          for (let c = 0; c < C; c++) {
-            const w = this.weights[row + c];
-            this.weights[row + c] = w - rate * (probabilities[c] * value + options.l2 * w);
+          if (featureDropout > 0 && random() < featureDropout) continue;
+          rows[n] = x.indices[k] * C;
+          values[n] = featureDropout > 0 ? x.values[k] * keepScale : x.values[k];
+          n++;
+        }
+        gradient.set(bias);
+        for (let k = 0; k < n; k++) {
+          const row = rows[k];
+          const value = values[k];
+          for (let c = 0; c < C; c++) gradient[c] += weights[row + c] * value;
+        }
+        softmaxInPlace(gradient);
+        gradient[labels[i]] -= 1; // probabilities minus the one-hot label: the gradient w.r.t. the scores
+        let m = 0;
+        for (let c = 0; c < C; c++) if (Math.abs(gradient[c]) >= MIN_GRADIENT) updated[m++] = c;
+        for (let u = 0; u < m; u++) bias[updated[u]] -= rate * gradient[updated[u]];
+        for (let k = 0; k < n; k++) {
+          const row = rows[k];
+          const value = values[k];
+          for (let u = 0; u < m; u++) {
+            const c = updated[u];
+            const w = weights[row + c];
+            weights[row + c] = w - rate * (gradient[c] * value + l2 * w);
           }
         }
       }
@@ -62,11 +102,6 @@ export class SoftmaxRegression {
 
   /** Class probabilities for one example. */
   predict(x: SparseVector, out: Float32Array = new Float32Array(this.classCount)): Float32Array {
-    this.scores(x, out);
-    return softmaxInPlace(out);
-  }
-
-  private scores(x: SparseVector, out: Float32Array): void {
     const C = this.classCount;
     out.set(this.bias);
     for (let k = 0; k < x.indices.length; k++) {
@@ -74,6 +109,7 @@ export class SoftmaxRegression {
       const value = x.values[k];
       for (let c = 0; c < C; c++) out[c] += this.weights[row + c] * value;
     }
+    return softmaxInPlace(out);
   }
 }
 

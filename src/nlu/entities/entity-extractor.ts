@@ -35,14 +35,15 @@ export class EntityExtractor {
   /**
    * The message with a placeholder word ("@profession") after each mention of an entity of `types`.
    * The classifier then learns "I am a @profession, where …" once for all professions instead of
-   * once per name; the name itself stays, because it still says something ("Pflegefachkraft" and B2).
+   * once per name; the name itself stays, because it still says something ("Pflegefachkraft" and B2),
+   * marked with the entity type so it is not also read as a concept ("translator" is no translation).
    */
   withPlaceholders(tokens: Token[], types: ReadonlySet<string>): Token[] {
     const result: Token[] = [];
     let next = 0;
     for (const match of this.matcher.match(tokens)) {
       if (!types.has(match.type)) continue;
-      result.push(...tokens.slice(next, match.end), { raw: match.text, norm: `@${match.type}`, script: 'Other' });
+      result.push(...tokens.slice(next, match.start), ...tokens.slice(match.start, match.end).map((t) => ({ ...t, entity: match.type })), { raw: match.text, norm: `@${match.type}`, script: 'Other' });
       next = match.end;
     }
     result.push(...tokens.slice(next));

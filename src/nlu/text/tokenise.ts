@@ -6,6 +6,8 @@ export interface Token {
   /** Normalised form used for matching and features. */
   norm: string;
   script: Script;
+  /** Entity type when the word is part of a name the entity dictionaries matched (see EntityExtractor.withPlaceholders). */
+  entity?: string;
 }
 
 /** Words are letters, marks and digits, with inner apostrophes (Ukrainian "м'ясо"); hyphens split. */
