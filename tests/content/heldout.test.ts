@@ -15,6 +15,6 @@ describe('held-out NLU test set', () => {
     const intents = loadIntentFiles(path.join(ROOT, 'intents'), LANGUAGES).map((f) => f.intent);
     const heldOut = loadIntentFiles(path.join(ROOT, 'tests', 'data', 'nlu-heldout'), LANGUAGES);
     expect(heldOut.map((f) => f.intent).sort()).toEqual([...intents].sort());
-    for (const file of heldOut) for (const language of LANGUAGES) expect({ intent: file.intent, language, enough: (file.examples[language] ?? []).length >= 8 }).toEqual({ intent: file.intent, language, enough: true });
+    for (const file of heldOut) for (const language of LANGUAGES) expect({ intent: file.intent, language, enough: (file.examples[language] ?? []).length >= 16 }).toEqual({ intent: file.intent, language, enough: true });
   });
 });
