@@ -32,7 +32,8 @@ import { GuideBook } from './knowledge/guides';
 import { KnowledgeBase } from './knowledge/knowledge-base';
 import { ReferenceData } from './knowledge/reference-data';
 import type { Logger } from './logging/logger';
-import { NluService, type NluTrainingInput } from './nlu/nlu.service';
+import { trainOrRestore } from './nlu/model-cache';
+import type { NluTrainingInput } from './nlu/nlu.service';
 import { TextAnalyser } from './nlu/text/analyser';
 import { startEscalationWebhook } from './notifications/webhook';
 import { ServiceMetrics } from './observability/metrics';
@@ -81,7 +82,7 @@ export function nluTrainingInput(parts: {
 }
 
 /** Everything the service learns from its content folders at start-up. */
-export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LANGUAGE'>) {
+export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LANGUAGE'> & Partial<Pick<Config, 'NLU_CACHE_DIR'>>) {
   const paths = contentPaths(config.CONTENT_DIR);
   const languages = loadLanguages(paths.locales);
   const codes = languages.map((l) => l.code);
@@ -91,9 +92,10 @@ export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LA
   const guides = GuideBook.load(paths.guides);
   const articles = loadArticles(paths.articles);
   const nluInput = nluTrainingInput({ languages, defaultLanguage: config.DEFAULT_LANGUAGE, paths, reference, guides, articles });
-  const nlu = NluService.train(nluInput);
+  const cacheDir = config.NLU_CACHE_DIR && config.NLU_CACHE_DIR !== 'off' ? config.NLU_CACHE_DIR : null;
+  const { nlu, source: nluSource } = trainOrRestore(nluInput, cacheDir);
   const knowledge = new KnowledgeBase(articles, new TextAnalyser(languages, config.DEFAULT_LANGUAGE));
-  return { languages, codes, texts, reference, guides, knowledge, nlu, nluInput, composer: new AnswerComposer(knowledge, reference, guides) };
+  return { languages, codes, texts, reference, guides, knowledge, nlu, nluSource, nluInput, composer: new AnswerComposer(knowledge, reference, guides) };
 }
 
 export interface Service {
@@ -146,7 +148,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
   const adapter = new ChatAdapter(server, brain.codes, logger, async (sessionId, token) => {
     const conversation = await store.conversations.get(sessionId);
     return !conversation || tokenMatches(conversation.tokenHash, token);
-  });
+  }, config.CORS_ORIGINS);
   const handoffReplies = new HandoffReplies();
   const personDelivery = options.personDelivery?.({ adapter, store, logger }) ?? botPersonDelivery(adapter, store.conversations, brain.texts, handoffReplies);
   const desk = createAdvisorDesk(store, config, personDelivery, logger);
@@ -164,6 +166,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       languages: brain.codes,
       rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE,
       sessionRateLimitPerMinute: config.SESSION_RATE_LIMIT_PER_MINUTE,
+      openEscalation: (sessionId) => desk.escalations.openFor(sessionId),
     }),
   );
   // Start-up work on the store: on the embedded store now, before `ready`; MongoDB may still be down
@@ -206,7 +209,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
   // After a long downtime nothing past its retention is served (MongoDB's TTL indexes cover its wait).
   await onceStoreAnswers('retention sweep', () => retention.start());
   ready = true;
-  logger.info({ ms: Date.now() - started, intents: brain.nlu.intents.length, articles: brain.knowledge.articles.length, store: store.kind }, 'service ready');
+  logger.info({ ms: Date.now() - started, nlu: brain.nluSource, intents: brain.nlu.intents.length, articles: brain.knowledge.articles.length, store: store.kind }, 'service ready');
 
   const activeStore = store;
   return {

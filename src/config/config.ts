@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { StartupError } from '../errors/app-error';
@@ -69,6 +70,11 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must have at least 32 characters').optional(),
   /** Trust X-Forwarded-For from this many proxies (for rate limits behind a reverse proxy). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Where the trained NLU model is cached between starts (keyed by a fingerprint of content and
+   * code, so stale models are never used); "off" trains at every start.
+   */
+  NLU_CACHE_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'zemigra-nlu-cache')),
   /** Where content lives; overridable for tests and for benchmarks on other data. */
   CONTENT_DIR: z.string().min(1).default('.'),
   /** First admin (issue #4); both or neither. */

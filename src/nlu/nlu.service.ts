@@ -1,12 +1,12 @@
 import { OUT_OF_SCOPE, type LabelledText } from '../content/intent-files';
 import type { LanguageCode, LanguageInfo } from '../i18n/languages';
 import { ConceptLexicon, type ConceptEntry } from './classifier/concept-lexicon';
-import { IntentClassifier, type IntentPrediction, type IntentScore } from './classifier/intent.classifier';
+import { IntentClassifier, type IntentClassifierSnapshot, type IntentPrediction, type IntentScore } from './classifier/intent.classifier';
 import type { TrainingOptions } from './classifier/softmax-regression';
 import type { DictionaryEntry } from './entities/dictionary-matcher';
 import { EntityExtractor, type Entity } from './entities/entity-extractor';
 import { decideIntent, FALLBACK_POLICY, type FallbackPolicy, type FallbackReason } from './fallback.policy';
-import { LanguageDetector, type LanguageGuess } from './language/language-detector';
+import { LanguageDetector, type LanguageDetectorSnapshot, type LanguageGuess } from './language/language-detector';
 import { TextAnalyser } from './text/analyser';
 import { tokenise, type Token } from './text/tokenise';
 
@@ -59,6 +59,12 @@ export interface NluTrainingInput {
   fallbackPolicy?: Readonly<FallbackPolicy>;
 }
 
+/** The trained parts of an NluService: restored from the model cache instead of training again. */
+export interface NluSnapshot {
+  detector: LanguageDetectorSnapshot;
+  classifier: IntentClassifierSnapshot;
+}
+
 /** The classifier's view of a message before the fallback policy decides, for calibrating that policy. */
 export interface RawPrediction {
   prediction: IntentPrediction;
@@ -95,6 +101,25 @@ export class NluService {
       detector,
       classifier,
       extractor,
+      input.languages.map((l) => l.code),
+      input.articleIntents ?? {},
+      input.guideIntents ?? {},
+      input.fallbackPolicy ?? FALLBACK_POLICY,
+    );
+  }
+
+  /** What training learnt (not what the content gives directly), for the model cache (model-cache.ts). */
+  snapshot(): NluSnapshot {
+    return { detector: this.detector.toSnapshot(), classifier: this.classifier.toSnapshot() };
+  }
+
+  /** The service `train(input)` would build, from a snapshot of an earlier training on the same input. */
+  static restore(input: NluTrainingInput, snapshot: NluSnapshot): NluService {
+    return new NluService(
+      new TextAnalyser(input.languages, input.defaultLanguage),
+      LanguageDetector.fromSnapshot(input.languages, input.defaultLanguage, snapshot.detector),
+      IntentClassifier.fromSnapshot(snapshot.classifier, new ConceptLexicon(input.concepts ?? [])),
+      new EntityExtractor(input.dictionaries),
       input.languages.map((l) => l.code),
       input.articleIntents ?? {},
       input.guideIntents ?? {},

@@ -37,7 +37,8 @@ export async function startService(env: Record<string, string> = {}, options: Se
 let brain: ReturnType<typeof loadBrain> | undefined;
 /** NLU, knowledge and texts trained from the real content, shared by the tests of one file. */
 export function sharedBrain(): ReturnType<typeof loadBrain> {
-  brain ??= loadBrain({ CONTENT_DIR: ROOT, DEFAULT_LANGUAGE: 'de' });
+  // The service's default model cache: test files after the first restore instead of training.
+  brain ??= loadBrain({ CONTENT_DIR: ROOT, DEFAULT_LANGUAGE: 'de', NLU_CACHE_DIR: loadConfig({}).NLU_CACHE_DIR });
   return brain;
 }
 

@@ -35,6 +35,11 @@ export function extractFeatures(tokens: AnalysedToken[], lexicon = ConceptLexico
  * fewer than `minDocumentFrequency` training messages are dropped: they cannot generalise and
  * only cost memory.
  */
+export interface FeatureSpaceSnapshot {
+  features: string[];
+  idf: Float32Array;
+}
+
 export class FeatureSpace {
   private readonly index = new Map<string, number>();
   private idf = new Float32Array(0);
@@ -55,6 +60,18 @@ export class FeatureSpace {
 
   get size(): number {
     return this.idf.length;
+  }
+
+  /** Feature strings in index order and their IDF weights, for the model cache. */
+  toSnapshot(): FeatureSpaceSnapshot {
+    return { features: [...this.index.keys()], idf: this.idf };
+  }
+
+  static fromSnapshot(snapshot: FeatureSpaceSnapshot): FeatureSpace {
+    const space = new FeatureSpace();
+    snapshot.features.forEach((feature, i) => space.index.set(feature, i));
+    space.idf = Float32Array.from(snapshot.idf);
+    return space;
   }
 
   has(feature: string): boolean {

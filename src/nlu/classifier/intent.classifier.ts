@@ -1,8 +1,15 @@
 import { OUT_OF_SCOPE } from '../../content/intent-files';
 import type { AnalysedToken } from '../text/analyser';
 import { ConceptLexicon } from './concept-lexicon';
-import { extractFeatures, FeatureSpace } from './features';
-import { DEFAULT_TRAINING, SoftmaxRegression, type SparseVector, type TrainingOptions } from './softmax-regression';
+import { extractFeatures, FeatureSpace, type FeatureSpaceSnapshot } from './features';
+import { DEFAULT_TRAINING, SoftmaxRegression, type SoftmaxSnapshot, type SparseVector, type TrainingOptions } from './softmax-regression';
+
+export interface IntentClassifierSnapshot {
+  space: FeatureSpaceSnapshot;
+  model: SoftmaxSnapshot;
+  intents: string[];
+  inScopeStems: string[];
+}
 
 export interface IntentScore {
   name: string;
@@ -45,6 +52,15 @@ export class IntentClassifier {
       for (const token of example.tokens) inScopeStems.add(token.stem);
     }
     return new IntentClassifier(space, model, intents, inScopeStems, lexicon);
+  }
+
+  /** Everything learnt from the examples, for the model cache; the lexicon comes from the content. */
+  toSnapshot(): IntentClassifierSnapshot {
+    return { space: this.space.toSnapshot(), model: this.model.toSnapshot(), intents: this.intents, inScopeStems: [...this.inScopeStems] };
+  }
+
+  static fromSnapshot(snapshot: IntentClassifierSnapshot, lexicon: ConceptLexicon): IntentClassifier {
+    return new IntentClassifier(FeatureSpace.fromSnapshot(snapshot.space), SoftmaxRegression.fromSnapshot(snapshot.model), [...snapshot.intents], new Set(snapshot.inScopeStems), lexicon);
   }
 
   get intentNames(): readonly string[] {

@@ -33,6 +33,13 @@ const MIN_GRADIENT = 1e-4;
  * feature-major, so a message touches only its own rows) and gives probabilities a fallback policy
  * can threshold.
  */
+export interface SoftmaxSnapshot {
+  featureCount: number;
+  classCount: number;
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
 export class SoftmaxRegression {
   private readonly weights: Float32Array;
   private readonly bias: Float32Array;
@@ -43,6 +50,18 @@ export class SoftmaxRegression {
   ) {
     this.weights = new Float32Array(featureCount * classCount);
     this.bias = new Float32Array(classCount);
+  }
+
+  /** The trained weights, for the model cache (model-cache.ts). */
+  toSnapshot(): SoftmaxSnapshot {
+    return { featureCount: this.featureCount, classCount: this.classCount, weights: this.weights, bias: this.bias };
+  }
+
+  static fromSnapshot(snapshot: SoftmaxSnapshot): SoftmaxRegression {
+    const model = new SoftmaxRegression(snapshot.featureCount, snapshot.classCount);
+    model.weights.set(snapshot.weights);
+    model.bias.set(snapshot.bias);
+    return model;
   }
 
   train(examples: SparseVector[], labels: number[], options: Partial<TrainingOptions> = DEFAULT_TRAINING): void {

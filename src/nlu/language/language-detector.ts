@@ -25,6 +25,13 @@ const LATIN_WORD_WEIGHT = 0.5;
  * trained on our own texts, decides among them. Only words in the message's main script count, so
  * German terms inside an Arabic or Ukrainian sentence do not pull it towards German.
  */
+export interface LanguageDetectorSnapshot {
+  codes: LanguageCode[];
+  features: string[];
+  logProbs: Float64Array;
+  unseen: Float64Array;
+}
+
 export class LanguageDetector {
   private readonly codes: LanguageCode[];
   private readonly scriptOf = new Map<LanguageCode, Script>();
@@ -62,6 +69,26 @@ export class LanguageDetector {
     for (const [feature, row] of this.counts) {
       this.logProbs.set(feature, row.map((count, i) => Math.log((count + SMOOTHING) / (this.totals[i] + SMOOTHING * vocabulary))));
     }
+    // Detection reads only the log-probabilities: the counts would double the detector's memory.
+    this.counts.clear();
+  }
+
+  /** The trained tables (one row of log-probabilities per feature, flattened), for the model cache. */
+  toSnapshot(): LanguageDetectorSnapshot {
+    const features = [...this.logProbs.keys()];
+    const width = this.codes.length;
+    const logProbs = new Float64Array(features.length * width);
+    features.forEach((feature, i) => logProbs.set(this.logProbs.get(feature)!, i * width));
+    return { codes: this.codes, features, logProbs, unseen: this.unseen };
+  }
+
+  static fromSnapshot(languages: LanguageInfo[], defaultLanguage: LanguageCode, snapshot: LanguageDetectorSnapshot): LanguageDetector {
+    const detector = new LanguageDetector(languages, defaultLanguage);
+    if (snapshot.codes.join() !== detector.codes.join()) throw new Error('language detector snapshot is for other languages');
+    const width = detector.codes.length;
+    snapshot.features.forEach((feature, i) => detector.logProbs.set(feature, snapshot.logProbs.subarray(i * width, (i + 1) * width)));
+    detector.unseen = Float64Array.from(snapshot.unseen);
+    return detector;
   }
 
   detect(text: string, sessionLanguage?: LanguageCode | null): LanguageGuess {
