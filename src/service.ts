@@ -125,6 +125,8 @@ export interface ServiceOptions {
 export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are per person and never re-fetched: hashing every body for an ETag is wasted work.
+  app.set('etag', false);
   app.use(securityHeaders());
   const metrics = new ServiceMetrics(async () => (store ? (await store.escalations.list({ status: 'queued' })).length : 0));
   app.use(metrics.httpMiddleware());

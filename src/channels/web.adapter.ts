@@ -65,6 +65,8 @@ export class ChatAdapter extends WebAdapter {
     private readonly languages: readonly string[],
     private readonly logger: Logger,
     private readonly authorise: SessionAuthoriser = async () => true,
+    /** Other web origins whose pages may open the chat socket (CORS_ORIGINS: the partner-site widget). */
+    private readonly allowedOrigins: readonly string[] = [],
   ) {
     super();
     this.onTurnError = async (context, error) => {
@@ -87,6 +89,10 @@ export class ChatAdapter extends WebAdapter {
       const path = (request.url ?? '/').split('?')[0];
       if (!CHAT_SOCKET_PATHS.has(path)) {
         socket.destroy();
+        return;
+      }
+      if (!socketOriginAllowed(request, this.allowedOrigins)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
       this.socketServer!.handleUpgrade(request, socket, head, (ws) => this.accept(ws as ChatSocket));
@@ -211,6 +217,24 @@ export class ChatAdapter extends WebAdapter {
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const ws of this.socketServer?.clients ?? []) ws.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => (this.socketServer ? this.socketServer.close(() => resolve()) : resolve()));
+  }
+}
+
+/**
+ * Browsers let any page open a websocket to any host and only report the page's Origin, so the
+ * server must check it: same host as the request (the web chat at /), or listed in CORS_ORIGINS (the
+ * widget on a partner site). Without the check any website could embed the chat against ZEMIGRA's
+ * will. No Origin at all means no browser (server-side clients, tests), which CORS never restricted.
+ */
+export function socketOriginAllowed(request: Pick<IncomingMessage, 'headers'>, allowedOrigins: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (allowedOrigins.includes(origin)) return true;
+  try {
+    const url = new URL(origin);
+    return /^https?:$/.test(url.protocol) && url.host === request.headers.host;
+  } catch {
+    return false;
   }
 }
 

@@ -16,13 +16,13 @@ export interface LiveChannel {
  */
 export function botPersonDelivery(channel: LiveChannel, conversations: ConversationRepository, texts: Texts, replies: HandoffReplies): PersonDelivery {
   return {
-    deliver: async (conversationId: string, text: string) => {
-      channel.deliver(conversationId, { type: 'message', text, role: 'advisor' });
+    deliver: async (conversationId: string, text: string, seq: number) => {
+      channel.deliver(conversationId, { type: 'message', text, role: 'advisor', cursor: String(seq) });
     },
     handBack: async (conversationId: string, language: LanguageCode, kind: HandBackKind) => {
       const reply = replies.handBack(kind, texts.forLanguage(language));
-      await conversations.appendMessage(conversationId, { role: 'bot', text: reply.text, language });
-      channel.deliver(conversationId, { type: 'message', text: reply.text, role: 'bot', escalation: null });
+      const stored = await conversations.appendMessage(conversationId, { role: 'bot', text: reply.text, language });
+      channel.deliver(conversationId, { type: 'message', text: reply.text, role: 'bot', escalation: null, language, cursor: String(stored.seq) });
     },
   };
 }

@@ -33,3 +33,8 @@ export function turnOf(context: TurnStateHolder): TurnInfo {
   if (!turn) throw new Error('turn state missing: session middleware did not run');
   return turn;
 }
+
+/** What the person's client may know of a handover: no advisor id, no notes, no contact. */
+export function personEscalation(e: Escalation) {
+  return { id: e.id, status: e.status, priority: e.priority, reason: e.reason, createdAt: e.createdAt };
+}

@@ -122,7 +122,7 @@ export class EscalationService {
     await this.deps.audit.record(advisor.id, 'escalation.message', id);
     this.deps.events.publish({ type: 'escalation.message', escalationId: id, role: 'advisor', at: stored.createdAt });
     // Stored is what counts (the messages route has it); a failed live push must not turn into an error.
-    await this.deps.delivery.deliver(escalation.conversationId, text).catch(this.warn(id, 'live delivery of an advisor message failed'));
+    await this.deps.delivery.deliver(escalation.conversationId, text, stored.seq).catch(this.warn(id, 'live delivery of an advisor message failed'));
     return { role: 'advisor', text: stored.text, createdAt: stored.createdAt };
   }
 

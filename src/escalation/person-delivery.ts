@@ -9,8 +9,11 @@ export type HandBackKind = 'resolved' | 'returned';
  * `deliver` is called, so the person also gets it through the messages route if the live push fails.
  */
 export interface PersonDelivery {
-  /** Push an advisor's message to the person live (websocket), if they are connected. */
-  deliver(conversationId: string, text: string): Promise<void>;
+  /**
+   * Push an advisor's message to the person live (websocket), if they are connected. `seq` is the
+   * stored message's sequence number: the web chat catches up from it after a reconnect without duplicates.
+   */
+  deliver(conversationId: string, text: string, seq: number): Promise<void>;
   /** The advisor ended the escalation: the bot takes the conversation back and tells the person, in `language`. */
   handBack(conversationId: string, language: LanguageCode, kind: HandBackKind): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type { Reply } from '../answer/reply';
 import { languageCode, MAX_TEXT_LENGTH, messageText, SESSION_ID } from '../channels/inbound';
 import { turnFailure, type ChatAdapter } from '../channels/web.adapter';
 import { tokenMatches } from '../dialog/middleware/session.middleware';
-import { TURN_STATE_KEY, type TurnInfo } from '../dialog/turn';
+import { personEscalation, TURN_STATE_KEY, type TurnInfo } from '../dialog/turn';
 import { AppError } from '../errors/app-error';
 import type { ConversationExporter } from '../privacy/conversation-export';
 import type { ConversationRepository, Escalation, Source, StoredMessage } from '../storage/store';
@@ -25,6 +25,8 @@ export interface ChatRouteDeps {
   rateLimitPerMinute: number;
   /** Per session, on top of the per-IP limit: one conversation cannot flood the NLU and the store. */
   sessionRateLimitPerMinute: number;
+  /** The conversation's open escalation, so a reopened web chat shows "waiting for an advisor" again. */
+  openEscalation?: (sessionId: string) => Promise<Escalation | null>;
 }
 
 function chatRequestSchema(languages: readonly string[]) {
@@ -73,7 +75,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
         entities: turn.nlu.entities,
         messages: turn.replies.map(toWireMessage),
         sources: uniqueSources(turn.replies),
-        escalation: turn.escalation ? wireEscalation(turn.escalation) : null,
+        escalation: turn.escalation ? personEscalation(turn.escalation) : null,
       });
     }),
   );
@@ -86,10 +88,12 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
       const after = query.after ? Number(query.after) : 0;
       const limit = Math.min(MAX_PAGE, Math.max(1, query.limit ? Number(query.limit) : MAX_PAGE));
       const messages = await deps.conversations.listMessages(sessionId, after, limit);
+      const escalation = deps.openEscalation ? await deps.openEscalation(sessionId) : null;
       res.json({
         sessionId,
         messages: messages.map(toStoredWireMessage),
         cursor: String(messages.length ? messages[messages.length - 1].seq : after),
+        escalation: escalation ? personEscalation(escalation) : null,
       });
     }),
   );
@@ -127,11 +131,6 @@ async function authorisedSession(req: Request, conversations: ConversationReposi
   if (!conversation) throw new AppError('not_found', 'No conversation with this session id.');
   if (!tokenMatches(conversation.tokenHash, token)) throw new AppError('unauthorized');
   return sessionId;
-}
-
-/** What the person's client needs to know of the handover: no advisor id, no notes, no contact. */
-function wireEscalation(e: Escalation) {
-  return { id: e.id, status: e.status, priority: e.priority, reason: e.reason, createdAt: e.createdAt };
 }
 
 function toWireMessage(reply: Reply) {

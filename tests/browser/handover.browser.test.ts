@@ -38,8 +38,9 @@ describeWithBrowser('handover from the web chat to the advisor console', () => {
   async function openChat(): Promise<Page> {
     const page = await browser.context.newPage();
     await page.goto(`${running.baseUrl}/`);
+    // The chat connects (and the greeting comes) only once the privacy notice is accepted.
+    await page.locator('#privacy-accept').click();
     await page.locator('#log li.bot').first().waitFor();
-    if (await page.locator('#privacy-accept').isVisible()) await page.locator('#privacy-accept').click();
     return page;
   }
 

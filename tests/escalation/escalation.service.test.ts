@@ -93,7 +93,7 @@ describe('EscalationService', () => {
     expect(await code(service.sendMessage(escalation.id, admin, 'Hallo'))).toBe(403);
     const sent = await service.sendMessage(escalation.id, owner, 'مرحباً، أنا مستشارتك');
     expect(sent).toMatchObject({ role: 'advisor', text: 'مرحباً، أنا مستشارتك' });
-    expect(calls).toEqual([['deliver', escalation.conversationId, 'مرحباً، أنا مستشارتك']]);
+    expect(calls).toEqual([['deliver', escalation.conversationId, 'مرحباً، أنا مستشارتك', expect.any(Number)]]);
     const { transcript } = await service.detail(escalation.id);
     expect(transcript.map((l) => [l.role, l.text])).toEqual([
       ['user', 'أريد التحدث مع مستشار'],

@@ -108,7 +108,7 @@ describe('escalation routes over HTTP', () => {
     const sent = await call('POST', `/api/v1/escalations/${escalation.id}/messages`, { token: owner.token, body: { text: 'Добрий день! ADVISOR-TEXT' } });
     expect(sent.status).toBe(201);
     expect(sent.body.message).toEqual({ role: 'advisor', text: 'Добрий день! ADVISOR-TEXT', createdAt: expect.any(String) });
-    expect(pushed).toContainEqual(['deliver', sessionId, 'Добрий день! ADVISOR-TEXT']);
+    expect(pushed).toContainEqual(['deliver', sessionId, 'Добрий день! ADVISOR-TEXT', expect.any(Number)]);
 
     // While the advisor owns the conversation the bot is silent and the person's message goes to the advisor.
     const meanwhile = await postJson(`${running.baseUrl}/api/v1/chat`, { text: 'Дякую! Скільки коштує визнання? PERSON-AGAIN', sessionId });

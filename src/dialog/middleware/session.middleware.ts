@@ -26,12 +26,17 @@ export function sessionMiddleware(conversations: ConversationRepository, languag
       const sessionId = String(message.user);
       let conversation = await conversations.get(sessionId);
       let sessionToken: string | undefined;
-      const chosen = typeof message.language === 'string' && languages.includes(message.language) ? message.language : undefined;
+      const requested = typeof message.language === 'string' && languages.includes(message.language) ? message.language : undefined;
+      // A chat opening in a language (the page's, the browser's) only sets where to start: the person did
+      // not choose it, so writing in another language still switches. A message with a language did choose.
+      const chosen = message.type === 'message' ? requested : undefined;
       if (!conversation) {
         sessionToken = randomBytes(32).toString('base64url');
-        conversation = await conversations.create({ id: sessionId, tokenHash: hashToken(sessionToken), language: chosen ?? null, languageChosen: Boolean(chosen) });
+        conversation = await conversations.create({ id: sessionId, tokenHash: hashToken(sessionToken), language: requested ?? null, languageChosen: Boolean(chosen) });
       } else if (chosen && (conversation.language !== chosen || !conversation.languageChosen)) {
         conversation = (await conversations.update(sessionId, { language: chosen, languageChosen: true })) ?? conversation;
+      } else if (requested && !conversation.language) {
+        conversation = (await conversations.update(sessionId, { language: requested })) ?? conversation;
       }
       const turn: TurnInfo = { conversation, sessionToken, replies: [] };
       context.turnState.set(TURN_STATE_KEY, turn);

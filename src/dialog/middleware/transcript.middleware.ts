@@ -1,12 +1,12 @@
 import type { BotWorker } from 'botkit';
 import type { Reply } from '../../answer/reply';
 import type { ConversationRepository, QuickReply, Source } from '../../storage/store';
-import { turnOf } from '../turn';
+import { personEscalation, turnOf } from '../turn';
 
 interface OutgoingActivity {
   type?: string;
   text?: string;
-  channelData?: { quick_replies?: QuickReply[]; sources?: Source[]; unanswered?: boolean };
+  channelData?: { quick_replies?: QuickReply[]; sources?: Source[]; unanswered?: boolean; [key: string]: unknown };
 }
 
 /** Send middleware: every bot message is stored in the transcript and noted in the turn. */
@@ -16,15 +16,24 @@ export function transcriptMiddleware(conversations: ConversationRepository) {
       if (activity.type !== 'message' || !activity.text) return next();
       const turn = turnOf(bot.getConfig('context'));
       const reply: Reply = { text: activity.text, quickReplies: activity.channelData?.quick_replies, sources: activity.channelData?.sources, unanswered: activity.channelData?.unanswered };
-      await conversations.appendMessage(turn.conversation.id, {
+      const language = turn.nlu?.language ?? turn.conversation.language;
+      const stored = await conversations.appendMessage(turn.conversation.id, {
         role: 'bot',
         text: reply.text,
-        language: turn.nlu?.language ?? turn.conversation.language,
+        language,
         quickReplies: reply.quickReplies,
         sources: reply.sources,
         ...(reply.unanswered ? { unanswered: true } : {}),
       });
       turn.replies.push(reply);
+      // The web chat needs these on the socket: the language to show its labels in (the person may have
+      // switched by writing), the handover state, and the cursor to catch up from after a reconnect.
+      activity.channelData = {
+        ...activity.channelData,
+        cursor: String(stored.seq),
+        ...(language ? { language } : {}),
+        ...(turn.escalation !== undefined ? { escalation: turn.escalation ? personEscalation(turn.escalation) : null } : {}),
+      };
       next();
     } catch (error) {
       next(error as Error);
