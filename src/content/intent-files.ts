@@ -49,6 +49,8 @@ const entityFileSchema = z.array(
     kind: z.string().optional(),
     district: z.string().optional(),
     names: z.record(z.string(), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)),
+    /** Words close to a name that mean something else ("Hallo" is not Halle); they never match. */
+    lookalikes: z.array(z.string().min(1)).optional(),
   }),
 );
 
@@ -69,7 +71,7 @@ export function loadEntityDictionaries(dir: string): DictionaryEntry[] {
   return Object.entries(ENTITY_FILES).flatMap(([name, type]) => {
     const file = path.join(dir, name);
     return listFiles(dir, '.yaml').includes(file)
-      ? loadEntityFile(file).map((e) => ({ type, id: e.id, names: Object.values(e.names).flat() }))
+      ? loadEntityFile(file).map((e) => ({ type, id: e.id, names: Object.values(e.names).flat(), lookalikes: e.lookalikes }))
       : [];
   });
 }

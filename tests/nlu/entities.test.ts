@@ -27,4 +27,10 @@ describe('entities from the real dictionaries', () => {
     expect(await entity('ich habe eine Duldung', 'residence_status')).toBe('duldung');
     expect(await entity('Ich habe Deutsch B1 gemacht', 'german_level')).toBe('B1');
   });
+
+  it('does not take a greeting for a place that looks like it ("Hallo" is not Halle), but keeps the place', async () => {
+    expect(await entity('Hallo, ich bin Person 1', 'place')).toBeUndefined();
+    expect(await entity('hallo ich suche eine Ausbildung', 'place')).toBeUndefined();
+    expect(await entity('Ich wohne in Halle', 'place')).toBe('halle');
+  });
 });
