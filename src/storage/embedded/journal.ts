@@ -28,15 +28,18 @@ export class Journal<Entry> {
     const text = fs.readFileSync(this.file, 'utf8');
     let start = 0;
     let validEnd = 0;
+    /** Bytes of the lines read so far; counted line by line, since measuring the prefix each time is quadratic. */
+    let offset = 0;
     while (start < text.length) {
       const end = text.indexOf('\n', start);
       if (end === -1) break;
       const line = text.slice(start, end);
       start = end + 1;
+      offset += Buffer.byteLength(line, 'utf8') + 1;
       if (line.length === 0) continue;
       try {
         apply(JSON.parse(line) as Entry);
-        validEnd = Buffer.byteLength(text.slice(0, start), 'utf8');
+        validEnd = offset;
       } catch {
         break;
       }
