@@ -1,4 +1,5 @@
 import type { LabelledText } from '../content/intent-files';
+import { mulberry32 } from './classifier/softmax-regression';
 import { evaluate, type EvaluationReport } from './evaluation';
 import { NluService, type NluTrainingInput } from './nlu.service';
 
@@ -52,16 +53,4 @@ function meanSd(values: number[]): { mean: number; sd: number } {
   const mean = values.reduce((a, b) => a + b, 0) / (values.length || 1);
   const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length || 1);
   return { mean, sd: Math.sqrt(variance) };
-}
-
-/** Small seeded PRNG: the same folds on every run and machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
