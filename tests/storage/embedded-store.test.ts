@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../../src/storage/embedded/embedded-store';
 import { StoreLockedError } from '../../src/storage/embedded/lock';
-import { dialogStatePrefix } from '../../src/storage/store';
+import { dialogStatePrefix, StoreUnavailableError } from '../../src/storage/store';
 import { newEscalation } from './store.contract';
 
 const dirs: string[] = [];
@@ -95,6 +95,40 @@ describe('EmbeddedStore journal', () => {
 });
 
 // Personal data that is erased, closed or expired must leave the journal file too, not only memory.
+describe('EmbeddedStore when the disk fails', () => {
+  it('refuses writes with StoreUnavailableError while writes fail, applies nothing, and recovers afterwards', async () => {
+    const dir = tempDir();
+    let mode: 'ok' | 'full' | 'short' = 'ok';
+    const write = (fd: number, text: string) => {
+      if (mode === 'full') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      // A disk that fills up in the middle of a line: half of it reaches the file.
+      if (mode === 'short') return fs.writeSync(fd, text.slice(0, Math.floor(text.length / 2)));
+      return fs.writeSync(fd, text);
+    };
+    const store = new EmbeddedStore(dir, { write });
+    await withConversation(store, 'disk-session');
+    await store.conversations.appendMessage('disk-session', { role: 'user', text: 'eins', language: 'de' });
+
+    for (const failure of ['full', 'short'] as const) {
+      mode = failure;
+      await expect(store.conversations.appendMessage('disk-session', { role: 'user', text: 'verloren', language: 'de' })).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.conversations.update('disk-session', { language: 'en' })).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect((await store.conversations.get('disk-session'))?.language).toBe('de');
+      expect((await store.conversations.listMessages('disk-session', 0, 10)).map((m) => m.text)).toEqual(['eins']);
+    }
+
+    mode = 'ok';
+    await store.conversations.appendMessage('disk-session', { role: 'user', text: 'zwei', language: 'de' });
+    await store.close();
+    const reopened = new EmbeddedStore(dir);
+    expect((await reopened.conversations.listMessages('disk-session', 0, 10)).map((m) => [m.seq, m.text])).toEqual([
+      [1, 'eins'],
+      [2, 'zwei'],
+    ]);
+    await reopened.close();
+  });
+});
+
 describe('EmbeddedStore: removed data leaves the disk', () => {
   it('erasing a conversation removes its messages, dialog state and escalations from the journal', async () => {
     const dir = tempDir();

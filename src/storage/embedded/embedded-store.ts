@@ -63,10 +63,10 @@ export class EmbeddedStore implements Store {
   private closed = false;
 
   /** Throws StoreLockedError (./lock.ts) while another process (the service, the CLI) holds DATA_DIR. */
-  constructor(dataDir: string, options: { fsync?: boolean } = {}) {
+  constructor(dataDir: string, options: { fsync?: boolean; write?: (fd: number, text: string) => number } = {}) {
     this.releaseLock = acquireDataDirLock(dataDir);
     try {
-      this.journal = new Journal<Entry>(path.join(dataDir, 'journal.jsonl'), options.fsync ?? false);
+      this.journal = new Journal<Entry>(path.join(dataDir, 'journal.jsonl'), options.fsync ?? false, options.write);
       this.journal.replay((entry) => {
         this.apply(entry);
         this.entriesSinceCompaction++;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { StoreUnavailableError } from '../store';
 
 /**
  * An append-only file of JSON lines. A write returns only after the line is in the operating
@@ -13,6 +14,8 @@ export class Journal<Entry> {
   constructor(
     private readonly file: string,
     private readonly fsync: boolean,
+    /** The write call; tests pass one that fails like a full disk. */
+    private readonly write: (fd: number, text: string) => number = fs.writeSync,
   ) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.fd = fs.openSync(file, 'a');
@@ -50,10 +53,26 @@ export class Journal<Entry> {
     }
   }
 
+  /**
+   * Throws StoreUnavailableError when the line cannot be written (disk full, I/O error): the caller
+   * then applies nothing, the client gets a 503, and the next write tries again. A partly written
+   * line is cut off first, so the journal stays parseable.
+   */
   append(entry: Entry): void {
     const line = JSON.stringify(entry) + '\n';
-    this.bytes += fs.writeSync(this.fd, line);
-    if (this.fsync) fs.fsyncSync(this.fd);
+    try {
+      const written = this.write(this.fd, line);
+      if (written !== Buffer.byteLength(line)) throw new Error(`short write: ${written} bytes`);
+      if (this.fsync) fs.fsyncSync(this.fd);
+      this.bytes += written;
+    } catch (error) {
+      try {
+        fs.ftruncateSync(this.fd, this.bytes);
+      } catch {
+        // The truncation failed too: replay drops a torn last line anyway.
+      }
+      throw new StoreUnavailableError(error);
+    }
   }
 
   /**
