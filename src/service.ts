@@ -118,6 +118,8 @@ export interface ServiceOptions {
    * Default: `botPersonDelivery` (stored, then pushed live on the person's websocket).
    */
   personDelivery?: (parts: { adapter: ChatAdapter; store: Store; logger: Logger }) => PersonDelivery;
+  /** The embedded store's journal write; fault tests pass one that fails like a full disk. */
+  journalWrite?: (fd: number, text: string) => number;
   /** Clock of the retention sweep and of export timestamps; tests move it forward by RETENTION_DAYS. */
   now?: () => Date;
 }
@@ -144,7 +146,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
   app.use((_req, _res, next) => next(ready ? undefined : new AppError('not_ready')));
 
   const started = Date.now();
-  const opened = openStore(config, logger);
+  const opened = openStore(config, logger, options.journalWrite);
   store = opened.store;
   const brain = await loadBrain(config);
   const adapter = new ChatAdapter(server, brain.codes, logger, async (sessionId, token) => {

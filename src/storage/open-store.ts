@@ -20,10 +20,10 @@ export interface StoreSettings {
  * MongoDB when MONGODB_URI is set, the embedded store otherwise. MongoDB is opened without waiting:
  * the service starts while it is down (/readyz says 503) and becomes ready when it answers.
  */
-export function openStore(settings: StoreSettings, logger: Logger): OpenedStore {
+export function openStore(settings: StoreSettings, logger: Logger, journalWrite?: (fd: number, text: string) => number): OpenedStore {
   if (settings.MONGODB_URI) {
     const store = MongoStore.open(settings.MONGODB_URI, { retentionDays: settings.RETENTION_DAYS, logger });
     return { store, ready: store.ready() };
   }
-  return { store: new EmbeddedStore(settings.DATA_DIR, { fsync: settings.STORE_FSYNC }), ready: Promise.resolve() };
+  return { store: new EmbeddedStore(settings.DATA_DIR, { fsync: settings.STORE_FSYNC, write: journalWrite }), ready: Promise.resolve() };
 }
