@@ -6,13 +6,12 @@ import { SKIP, sourcesOf, textIn, type Guide, type GuideAnswers, type GuideBook,
 import type { KnowledgeBase, ScoredArticle } from '../knowledge/knowledge-base';
 import type { Profession, ReferenceData } from '../knowledge/reference-data';
 import type { QuickReply, Source } from '../storage/store';
-import { FEEDBACK_PAYLOADS } from './handoff-replies';
+import { advisorButton, FEEDBACK_PAYLOADS } from './handoff-replies';
 import type { Reply } from './reply';
 
 /** The official finder, cited whenever the bot sends people to it (FACTS.md 1.1). */
 const FINDER_SOURCE: Source = { title: 'ZAB – Reglementierte Berufe / Anerkennungs-Finder', url: 'https://zab.kmk.org/de/reglementierte-berufe' };
 
-const ADVISOR_PAYLOAD = 'intent:handoff.request';
 /** "Did this help?" under every knowledge answer: "not helpful" leads to the offer of an advisor. */
 const FEEDBACK_BUTTONS = [
   { title: 'buttons.helpful', payload: FEEDBACK_PAYLOADS.helpful },
@@ -40,7 +39,7 @@ export class AnswerComposer {
       .map((a) => ({ title: a.texts[language].title, payload: `article:${a.id}` }));
     return {
       text: `**${text.title}**\n\n${text.body}`,
-      quickReplies: [...offers, ...related, ...FEEDBACK_BUTTONS.map((b) => ({ title: t(b.title), payload: b.payload })), this.advisorButton(t)],
+      quickReplies: [...offers, ...related, ...FEEDBACK_BUTTONS.map((b) => ({ title: t(b.title), payload: b.payload })), advisorButton(t)],
       sources: article.sources,
     };
   }
@@ -52,7 +51,7 @@ export class AnswerComposer {
     if (state.retry) parts.push(t('guide.notUnderstood'), '');
     parts.push(textIn(question.text, language));
     const options = question.options.map((o) => ({ title: textIn(o.label, language), payload: answerPayload(guide, question, o.value) }));
-    return { text: parts.join('\n'), quickReplies: [...options, { title: t('guide.skip'), payload: answerPayload(guide, question, SKIP) }, this.advisorButton(t)] };
+    return { text: parts.join('\n'), quickReplies: [...options, { title: t('guide.skip'), payload: answerPayload(guide, question, SKIP) }, advisorButton(t)] };
   }
 
   /** The personal plan: the steps the answers lead to, each with whom to contact, and the sources. */
@@ -67,7 +66,7 @@ export class AnswerComposer {
     lines.push('', t('guide.caveat'), '', t('guide.nextStep', { step: textIn(guide.definition.nextStep, language) }));
     return {
       text: lines.join('\n'),
-      quickReplies: [{ title: t('guide.restart'), payload: `guide:${guide.id}` }, this.advisorButton(t)],
+      quickReplies: [{ title: t('guide.restart'), payload: `guide:${guide.id}` }, advisorButton(t)],
       sources: sourcesOf(steps),
     };
   }
@@ -93,7 +92,7 @@ export class AnswerComposer {
     const followUps: QuickReply[] = [
       { title: t('buttons.documents'), payload: 'intent:recognition.documents' },
       { title: t('buttons.costs'), payload: 'intent:recognition.costs' },
-      this.advisorButton(t),
+      advisorButton(t),
     ];
     return { text: lines.join('\n'), quickReplies: followUps, sources: [...(body?.confirmed ? body.sources : []), FINDER_SOURCE] };
   }
@@ -101,13 +100,13 @@ export class AnswerComposer {
   /** "Mechaniker" names several professions with different bodies: which one? */
   chooseProfession(candidates: Profession[], language: LanguageCode, t: Translate): Reply {
     const choices = candidates.map((p) => ({ title: this.reference.professionName(p, language), payload: `profession:${p.id}` }));
-    return { text: t('profession.choose'), quickReplies: [...choices, { title: t('buttons.otherProfession'), payload: 'article:recognition-authority' }, this.advisorButton(t)] };
+    return { text: t('profession.choose'), quickReplies: [...choices, { title: t('buttons.otherProfession'), payload: 'article:recognition-authority' }, advisorButton(t)] };
   }
 
   /** A profession we do not know: say so, point to the official finder, offer the common ones. */
   unknownProfession(language: LanguageCode, t: Translate): Reply {
     const ask = this.askProfession(language, t);
-    return { text: t('profession.unknown'), quickReplies: [...(ask.quickReplies ?? []), this.advisorButton(t)], sources: [FINDER_SOURCE], unanswered: true };
+    return { text: t('profession.unknown'), quickReplies: [...(ask.quickReplies ?? []), advisorButton(t)], sources: [FINDER_SOURCE], unanswered: true };
   }
 
   askProfession(language: LanguageCode, t: Translate): Reply {
@@ -120,7 +119,7 @@ export class AnswerComposer {
 
   /** A fixed text from locales, with the topic buttons where they help the person on. */
   fixed(key: string, language: LanguageCode, t: Translate, withTopics = false): Reply {
-    return { text: t(key), quickReplies: withTopics ? this.topicButtons(t, language) : [this.advisorButton(t)] };
+    return { text: t(key), quickReplies: withTopics ? this.topicButtons(t, language) : [advisorButton(t)] };
   }
 
   fallback(suggestions: ScoredArticle[], language: LanguageCode, t: Translate): Reply {
@@ -128,7 +127,7 @@ export class AnswerComposer {
       ? suggestions.map((s) => ({ title: s.article.texts[language]?.title ?? s.article.id, payload: `article:${s.article.id}` }))
       : this.topicButtons(t, language);
     const intro = suggestions.length ? `\n\n${t('fallback.suggestions')}` : '';
-    return { text: `${t('fallback.notUnderstood')}${intro}\n\n${t('fallback.nextStep')}`, quickReplies: [...quickReplies, this.advisorButton(t)], unanswered: true };
+    return { text: `${t('fallback.notUnderstood')}${intro}\n\n${t('fallback.nextStep')}`, quickReplies: [...quickReplies, advisorButton(t)], unanswered: true };
   }
 
   topicButtons(t: Translate, language: LanguageCode): QuickReply[] {
@@ -143,9 +142,5 @@ export class AnswerComposer {
 
   private guideButton(guide: Guide, language: LanguageCode): QuickReply {
     return { title: textIn(guide.definition.offer, language), payload: `guide:${guide.id}` };
-  }
-
-  private advisorButton(t: Translate): QuickReply {
-    return { title: t('buttons.advisor'), payload: ADVISOR_PAYLOAD };
   }
 }

@@ -17,6 +17,12 @@ export interface HandoffSituation {
 export const CALLBACK_PAYLOADS = { offer: 'callback:offer', agree: 'callback:agree', decline: 'callback:decline' } as const;
 export const FEEDBACK_PAYLOADS = { helpful: 'feedback:helpful', unhelpful: 'feedback:unhelpful' } as const;
 export const ACCEPT_HANDOFF_PAYLOAD = (reason: 'fallback' | 'feedback') => `handoff:${reason}`;
+/** "Talk to an advisor": the quick reply the NLU reads as handoff.request. */
+export const ADVISOR_PAYLOAD = 'intent:handoff.request';
+
+export function advisorButton(t: Translate): QuickReply {
+  return { title: t('buttons.advisor'), payload: ADVISOR_PAYLOAD };
+}
 
 /**
  * The bot's words around a handover, in the person's language (locales/<lng>/chat.json: handoff,
@@ -38,7 +44,7 @@ export class HandoffReplies {
     const intro = reason === 'feedback' ? `${t('handoff.feedbackSorry')} ` : '';
     const buttons: QuickReply[] = [
       { title: t('buttons.handoffYes'), payload: ACCEPT_HANDOFF_PAYLOAD(reason) },
-      ...(before?.quickReplies ?? []).filter((q) => q.payload !== 'intent:handoff.request'),
+      ...(before?.quickReplies ?? []).filter((q) => q.payload !== ADVISOR_PAYLOAD),
     ];
     const text = before ? `${before.text}\n\n${t('handoff.offer')}` : `${intro}${t('handoff.offer')}`;
     return { ...before, text, quickReplies: buttons };
@@ -65,7 +71,7 @@ export class HandoffReplies {
   }
 
   nothingOpen(t: Translate): Reply {
-    return { text: t('callback.notOpen'), quickReplies: [{ title: t('buttons.advisor'), payload: 'intent:handoff.request' }] };
+    return { text: t('callback.notOpen'), quickReplies: [advisorButton(t)] };
   }
 
   handBack(kind: 'returned' | 'resolved', t: Translate): Reply {
