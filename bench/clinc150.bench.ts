@@ -22,6 +22,7 @@ import { OUT_OF_SCOPE, type LabelledText } from '../src/content/intent-files';
 import { loadLanguages } from '../src/i18n/languages';
 import { decideIntent, FALLBACK_POLICY, type FallbackPolicy } from '../src/nlu/fallback.policy';
 import { NluService, type RawPrediction } from '../src/nlu/nlu.service';
+import { percentile } from './percentile';
 
 const root = path.resolve(__dirname, '..');
 const DATA = path.join(root, 'bench', 'data', 'clinc150', 'data_full.json');
@@ -117,7 +118,7 @@ function latency(nlu: NluService, messages: LabelledText[]): { p50Us: number; p9
     }
   }
   timings.sort((a, b) => a - b);
-  const at = (p: number) => Math.round(timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))]);
+  const at = (p: number) => Math.round(percentile(timings, p));
   return { p50Us: at(50), p99Us: at(99) };
 }
 

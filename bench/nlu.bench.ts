@@ -7,13 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { labelledTexts, loadIntentFiles } from '../src/content/intent-files';
 import { loadBrain } from '../src/service';
+import { percentile } from './percentile';
 
 const PASSES = 20;
 const TARGET_P99_US = 2000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..');

@@ -16,6 +16,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { WebSocket } from 'ws';
 import { labelledTexts, loadIntentFiles } from '../src/content/intent-files';
+import { percentile } from './percentile';
 
 const ROOT = path.resolve(__dirname, '..');
 const LANGUAGES = ['de', 'en', 'ar', 'uk', 'ru', 'fa'];
@@ -129,7 +130,7 @@ async function socketClients(url: string, texts: string[]): Promise<{ clients: n
     ),
   );
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0);
+  const at = (p: number) => Math.round(percentile(latencies, p));
   return { clients: SOCKET_CLIENTS, messages: latencies.length, errors, p50Ms: at(50), p99Ms: at(99) };
 }
 
