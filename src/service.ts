@@ -102,7 +102,7 @@ export interface Service {
   server: http.Server;
   store: Store;
   adapter: ChatAdapter;
-  /** The advisor side of escalations; the bot side opens escalations and asks `ownerOf` through it. */
+  /** The advisor side of escalations; the bot side opens escalations and reads the open one (`openFor`) through it. */
   escalations: EscalationService;
   listen(): Promise<number>;
   close(): Promise<void>;

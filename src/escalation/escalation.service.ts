@@ -39,7 +39,8 @@ export interface EscalationServiceDeps {
  * repository, so concurrent advisors cannot both win. Errors are AppErrors (404, 403, 409) that the
  * HTTP layer passes through.
  *
- * The bot side (when to escalate, silence while owned) uses `open` and `ownerOf`.
+ * The bot side (when to escalate, silence while owned) uses `open` and `openFor`: while the open
+ * escalation is 'assigned', an advisor owns the conversation and the bot stays silent.
  */
 export class EscalationService {
   constructor(private readonly deps: EscalationServiceDeps) {}
@@ -76,12 +77,6 @@ export class EscalationService {
   /** A person wrote while their escalation is open: the console shows it (the text stays in the transcript). */
   personWrote(escalation: Escalation): void {
     this.deps.events.publish({ type: 'escalation.message', escalationId: escalation.id, role: 'user', at: new Date().toISOString() });
-  }
-
-  /** The advisor who owns the conversation right now (status 'assigned'), or null: the bot stays silent while there is one. */
-  async ownerOf(conversationId: string): Promise<string | null> {
-    const open = await this.deps.escalations.findOpenByConversation(conversationId);
-    return open?.status === 'assigned' ? (open.advisorId ?? null) : null;
   }
 
   // --- for advisors ------------------------------------------------------------------------

@@ -73,12 +73,14 @@ describe('EscalationService', () => {
     const first = await open();
     const [again, concurrent] = await Promise.all([service.open({ ...first, status: undefined }), service.open({ ...first, status: undefined, priority: 'urgent' })]);
     expect([again.id, concurrent.id]).toEqual([first.id, first.id]);
-    expect(await service.ownerOf(first.conversationId)).toBeNull();
+    // The bot stays silent exactly while the open escalation is assigned (handoff.handler.ts).
+    expect(await service.openFor(first.conversationId)).toMatchObject({ id: first.id, status: 'queued' });
+    expect((await service.openFor(first.conversationId))?.advisorId).toBeUndefined();
     const anna = await advisor();
     await service.claim(first.id, anna);
-    expect(await service.ownerOf(first.conversationId)).toBe(anna.id);
+    expect(await service.openFor(first.conversationId)).toMatchObject({ id: first.id, status: 'assigned', advisorId: anna.id });
     await service.resolve(first.id, anna);
-    expect(await service.ownerOf(first.conversationId)).toBeNull();
+    expect(await service.openFor(first.conversationId)).toBeNull();
     await store.close();
   });
 
