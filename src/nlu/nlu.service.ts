@@ -96,6 +96,11 @@ export class NluService {
       input.training,
       new ConceptLexicon(input.concepts ?? []),
     );
+    return NluService.assemble(input, analyser, detector, classifier, extractor);
+  }
+
+  /** The service around trained (or restored) models; everything else comes from the input as given. */
+  private static assemble(input: NluTrainingInput, analyser: TextAnalyser, detector: LanguageDetector, classifier: IntentClassifier, extractor: EntityExtractor): NluService {
     return new NluService(
       analyser,
       detector,
@@ -115,15 +120,12 @@ export class NluService {
 
   /** The service `train(input)` would build, from a snapshot of an earlier training on the same input. */
   static restore(input: NluTrainingInput, snapshot: NluSnapshot): NluService {
-    return new NluService(
+    return NluService.assemble(
+      input,
       new TextAnalyser(input.languages, input.defaultLanguage),
       LanguageDetector.fromSnapshot(input.languages, input.defaultLanguage, snapshot.detector),
       IntentClassifier.fromSnapshot(snapshot.classifier, new ConceptLexicon(input.concepts ?? [])),
       new EntityExtractor(input.dictionaries),
-      input.languages.map((l) => l.code),
-      input.articleIntents ?? {},
-      input.guideIntents ?? {},
-      input.fallbackPolicy ?? FALLBACK_POLICY,
     );
   }
 
