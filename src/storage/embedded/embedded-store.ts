@@ -86,10 +86,12 @@ export class EmbeddedStore implements Store {
   async expire(cutoff: string): Promise<ExpiryResult> {
     const result: ExpiryResult = { conversations: 0, messages: 0, escalations: 0 };
     // Chosen in one synchronous pass; each removal is an ordinary journal entry, so a crash mid-way is safe.
+    const escalationsOf = new Map<string, number>();
+    for (const e of this.escalationsById.values()) escalationsOf.set(e.conversationId, (escalationsOf.get(e.conversationId) ?? 0) + 1);
     for (const conversation of [...this.conversationsById.values()]) {
       if (conversation.updatedAt >= cutoff) continue;
       result.messages += this.messagesByConversation.get(conversation.id)?.length ?? 0;
-      result.escalations += [...this.escalationsById.values()].filter((e) => e.conversationId === conversation.id).length;
+      result.escalations += escalationsOf.get(conversation.id) ?? 0;
       this.record({ t: 'erase', id: conversation.id });
       result.conversations++;
     }
@@ -262,11 +264,9 @@ export class EmbeddedStore implements Store {
     const picked: ConversationActivity[] = [];
     for (const conversation of this.conversationsById.values()) {
       if (conversation.createdAt > to) continue;
-      const messages = this.messagesByConversation.get(conversation.id) ?? [];
-      // The last message too: a journal torn between a message and its counter update leaves updatedAt behind.
-      const lastActive = maxIso(conversation.updatedAt, messages.at(-1)?.createdAt);
-      if (lastActive < from) continue;
-      picked.push({ conversation: { ...conversation }, messages: messages.slice() });
+      // A message moves its conversation's updatedAt as it is applied, so updatedAt is the last activity.
+      if (conversation.updatedAt < from) continue;
+      picked.push({ conversation: { ...conversation }, messages: (this.messagesByConversation.get(conversation.id) ?? []).slice() });
     }
     yield* picked;
   }
