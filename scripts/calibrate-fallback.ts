@@ -8,8 +8,9 @@
  * because a wrong confident answer hurts more than "I don't know, here is a person".
  */
 import path from 'node:path';
-import { OUT_OF_SCOPE } from '../src/content/intent-files';
+import type { LabelledText } from '../src/content/intent-files';
 import { stratifiedFolds } from '../src/nlu/cross-validation';
+import { summarise } from '../src/nlu/evaluation';
 import { decideIntent, FALLBACK_POLICY, type FallbackPolicy } from '../src/nlu/fallback.policy';
 import { NluService, type RawPrediction } from '../src/nlu/nlu.service';
 import { loadBrain } from '../src/service';
@@ -22,10 +23,10 @@ const ACCURACY_TIE = 0.001;
 async function main(): Promise<void> {
   const brain = await loadBrain({ CONTENT_DIR: path.resolve(__dirname, '..'), DEFAULT_LANGUAGE: 'de' });
   const folds = stratifiedFolds(brain.nluInput.examples, FOLDS);
-  const predictions: Array<{ intent: string; raw: RawPrediction }> = [];
+  const predictions: Array<{ example: LabelledText; raw: RawPrediction }> = [];
   folds.forEach((held, i) => {
     const nlu = NluService.train({ ...brain.nluInput, examples: folds.flatMap((fold, j) => (j === i ? [] : fold)) });
-    for (const example of held) predictions.push({ intent: example.intent, raw: nlu.classify(example.text, example.language) });
+    for (const example of held) predictions.push({ example, raw: nlu.classify(example.text, example.language) });
   });
 
   const grid: FallbackPolicy[] = [];
@@ -35,23 +36,14 @@ async function main(): Promise<void> {
     }
   }
   const scored = grid.map((policy) => {
-    let right = 0;
-    let oos = 0;
-    let oosCaught = 0;
-    let inScope = 0;
-    let rejected = 0;
-    for (const { intent, raw } of predictions) {
-      const decided = decideIntent(raw.prediction, raw.wordCount, policy).intent.name;
-      if (decided === intent) right++;
-      if (intent === OUT_OF_SCOPE) {
-        oos++;
-        if (decided === OUT_OF_SCOPE) oosCaught++;
-      } else {
-        inScope++;
-        if (decided === OUT_OF_SCOPE) rejected++;
-      }
-    }
-    return { policy, accuracy: right / predictions.length, oosRecall: oosCaught / oos, inScopeRejected: rejected / inScope };
+    // The language is given (it is not what is being chosen here), so detection counts as right.
+    const report = summarise(
+      predictions.map(({ example, raw }) => {
+        const decision = decideIntent(raw.prediction, raw.wordCount, policy).intent;
+        return { example, predicted: decision.name, confidence: decision.confidence, detected: example.language };
+      }),
+    );
+    return { policy, accuracy: report.intentAccuracy, oosRecall: report.outOfScopeRecall ?? 0, inScopeRejected: report.inScopeRejected };
   });
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const line = (s: (typeof scored)[number]) =>

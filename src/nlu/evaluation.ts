@@ -29,7 +29,8 @@ export interface EvaluationReport {
   errors: { language: string; text: string; expected: string; predicted: string; confidence: number }[];
 }
 
-interface Outcome {
+/** What the NLU said about one labelled message. */
+export interface Outcome {
   example: LabelledText;
   predicted: string;
   confidence: number;
@@ -66,7 +67,8 @@ export function evaluate(nlu: NluService, examples: LabelledText[]): EvaluationR
   };
 }
 
-function summarise(outcomes: Outcome[]): LanguageReport {
+/** Accuracy, macro-F1, out-of-scope recall, in-scope rejections and language detection of some outcomes. */
+export function summarise(outcomes: Outcome[]): LanguageReport {
   const n = outcomes.length || 1;
   const oos = outcomes.filter((o) => o.example.intent === OUT_OF_SCOPE);
   const inScope = outcomes.filter((o) => o.example.intent !== OUT_OF_SCOPE);
