@@ -38,7 +38,7 @@ async function logIn(page: Page, baseUrl: string) {
 
 /** The live stream is open once the console shows the advisors online from the `ready` event. */
 async function waitForLiveStream(page: Page) {
-  await page.waitForFunction(`/online/.test(document.getElementById('online').textContent)`);
+  await page.locator('#online', { hasText: /online/ }).waitFor({ state: 'attached' });
 }
 
 describeWithBrowser('advisor console in a browser', () => {

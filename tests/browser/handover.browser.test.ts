@@ -31,7 +31,7 @@ describeWithBrowser('handover from the web chat to the advisor console', () => {
     await form.getByRole('button', { name: 'Anmelden' }).click();
     await page.locator('#main-view').waitFor({ state: 'visible' });
     // The live stream is open (and the advisor counts as online) once the console shows it.
-    await page.waitForFunction(`/online/.test(document.getElementById('online').textContent)`);
+    await page.locator('#online', { hasText: /online/ }).waitFor({ state: 'attached' });
     return page;
   }
 

@@ -183,7 +183,7 @@ describeWithBrowser('web chat page and widget in a browser', () => {
     const answer = await ask(page, 'كم تكلفة الاعتراف بالشهادة؟');
     expect(await answer.textContent()).toMatch(ARABIC);
     expect(await answer.getAttribute('lang')).toBe('ar');
-    await page.waitForFunction(`document.documentElement.dir === 'rtl'`);
+    await page.locator('html[dir="rtl"]').waitFor({ state: 'attached' });
     expect(await page.evaluate('document.documentElement.lang')).toBe('ar');
     expect(await page.locator('#send').textContent()).toBe('إرسال');
     expect(await page.locator('#language').inputValue()).toBe('ar');
@@ -209,7 +209,7 @@ describeWithBrowser('web chat page and widget in a browser', () => {
     await accept(page);
     expect(await page.locator('#log li.bot').first().textContent()).toMatch(ARABIC);
     await page.locator('#language').selectOption('en');
-    await page.waitForFunction(`document.documentElement.lang === 'en' && document.documentElement.dir === 'ltr'`);
+    await page.locator('html[lang="en"][dir="ltr"]').waitFor({ state: 'attached' });
     expect(await page.locator('#send').textContent()).toBe('Send');
     // Chosen explicitly: the next answer is in English even though the person writes German.
     const answer = await ask(page, 'Wie lange dauert die Anerkennung meines Abschlusses?');
@@ -318,7 +318,7 @@ describeWithBrowser('web chat page and widget in a browser', () => {
 
     await postJson(`${running.baseUrl}/api/v1/escalations/${escalation!.id}/return-to-bot`, {}, auth);
     await page.locator('#log li.bot', { hasText: 'an mich, den Chatbot, zurückgegeben' }).waitFor();
-    await page.waitForFunction(`document.getElementById('handover').hidden`);
+    await page.locator('#handover[hidden]').waitFor({ state: 'attached' });
     expect(await page.evaluate('typeof window.__xss')).toBe('undefined');
     expect(pageErrors).toEqual([]);
     await page.close();
