@@ -66,6 +66,18 @@ function markdown(report: EvaluationReport, cv: CrossValidationReport | null, ov
     `Out-of-scope recall floor ${pct(floors.outOfScopeRecall)}, in-scope rejected at most ${pct(floors.inScopeRejectedMax)} (target ${pct(targets.inScopeRejectedMax)}), language detection on ≥ 4 words at least ${pct(floors.languageDetectionLong)}.`,
     '',
     ...(cv ? [`## ${cv.k}-fold stratified cross-validation on intents/ (mean ± sd over the folds)`, '', '| language | accuracy | macro-F1 |', '|---|---|---|', ...cvRows, ''] : []),
+    ...(cv
+      ? [
+          '### Most frequent confusions (cross-validation, all folds)',
+          '',
+          'Where training phrases are missing. People who write training phrases read this list, never the held-out messages or their confusions.',
+          '',
+          '| expected | predicted | count |',
+          '|---|---|---|',
+          ...cv.confusions.slice(0, 25).map((c) => `| ${c.expected} | ${c.predicted} | ${c.count} |`),
+          '',
+        ]
+      : []),
     '## Per intent (held-out)',
     '',
     '| intent | support | precision | recall | F1 |',
@@ -133,7 +145,7 @@ async function main(): Promise<void> {
   const open = misses(report, targets);
   fs.writeFileSync(
     path.join(dir, 'nlu-eval.json'),
-    JSON.stringify({ heldOut: report, crossValidation: cv && { k: cv.k, accuracy: cv.accuracy, macroF1: cv.macroF1 }, floors, targets, floorsMissed: failed, targetsMissed: open }, null, 2),
+    JSON.stringify({ heldOut: report, crossValidation: cv && { k: cv.k, accuracy: cv.accuracy, macroF1: cv.macroF1, confusions: cv.confusions }, floors, targets, floorsMissed: failed, targetsMissed: open }, null, 2),
   );
   const md = markdown(report, cv, heldOut.length - unseen.length, floors, targets);
   fs.writeFileSync(path.join(dir, 'nlu-eval.md'), md);

@@ -34,6 +34,8 @@ export interface CrossValidationReport {
   /** Mean and standard deviation over the folds, overall and per language. */
   accuracy: Record<string, { mean: number; sd: number }>;
   macroF1: Record<string, { mean: number; sd: number }>;
+  /** Confusions summed over the folds, most frequent first: where training phrases are missing. Unlike the held-out confusions, people writing training phrases may read these. */
+  confusions: { expected: string; predicted: string; count: number }[];
 }
 
 /** Trains the same pipeline k times on k−1 folds of `input.examples` and scores it on the fold left out. */
@@ -46,7 +48,18 @@ export function crossValidate(input: NluTrainingInput, k = 5, seed = 1): CrossVa
   const keys = ['all', ...Object.keys(reports[0]?.perLanguage ?? {})];
   const pick = (metric: 'intentAccuracy' | 'macroF1') =>
     Object.fromEntries(keys.map((key) => [key, meanSd(reports.map((r) => (key === 'all' ? r.overall : r.perLanguage[key])?.[metric] ?? 0))]));
-  return { k, folds: reports, accuracy: pick('intentAccuracy'), macroF1: pick('macroF1') };
+  return { k, folds: reports, accuracy: pick('intentAccuracy'), macroF1: pick('macroF1'), confusions: sumConfusions(reports) };
+}
+
+function sumConfusions(reports: EvaluationReport[]): CrossValidationReport['confusions'] {
+  const counts = new Map<string, { expected: string; predicted: string; count: number }>();
+  for (const { expected, predicted, count } of reports.flatMap((r) => r.confusions)) {
+    const key = `${expected}\u0000${predicted}`;
+    const entry = counts.get(key) ?? { expected, predicted, count: 0 };
+    entry.count += count;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || a.expected.localeCompare(b.expected));
 }
 
 function meanSd(values: number[]): { mean: number; sd: number } {
