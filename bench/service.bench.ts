@@ -1,8 +1,8 @@
 /*
  * `npm run bench` (second part): the whole service as its own process, measured from outside.
  *   - start-up: process start → /readyz 200;
- *   - HTTP: autocannon against POST /api/v1/chat with held-out messages of all six languages in 50
- *     sessions, and in the same run against a bare Botkit echo bot (bench/echo-bot.ts) → req/s,
+ *   - HTTP: autocannon against POST /api/v1/chat with held-out messages of all six languages in
+ *     conversations of 6 messages, each in one language, and in the same run against a bare Botkit echo bot (bench/echo-bot.ts) → req/s,
  *     latency percentiles, and the ratio;
  *   - websocket: 200 concurrent web-chat clients, each a short conversation → errors, p99;
  *   - memory: RSS after 10,000 messages, and its growth after warm-up.
@@ -22,7 +22,8 @@ const ROOT = path.resolve(__dirname, '..');
 const LANGUAGES = ['de', 'en', 'ar', 'uk', 'ru', 'fa'];
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = 10;
-const SESSIONS = 50;
+/** Messages per conversation in the HTTP runs. */
+const CONVERSATION_LENGTH = 6;
 const SOCKET_CLIENTS = 200;
 const MEMORY_MESSAGES = 10_000;
 const TARGETS = { throughputRatio: 0.75, startupMs: 3000, rssMb: 250, rssGrowth: 0.1 };
@@ -135,10 +136,18 @@ async function socketClients(url: string, texts: string[]): Promise<{ clients: n
 }
 
 async function main(): Promise<void> {
-  const texts = labelledTexts(loadIntentFiles(path.join(ROOT, 'tests', 'data', 'nlu-heldout'), LANGUAGES)).map((e) => e.text);
-  const sessions = Array.from({ length: SESSIONS }, (_, i) => `bench-session-${String(i).padStart(3, '0')}`);
-  const chatBodies = texts.map((text, i) => JSON.stringify({ text, sessionId: sessions[i % SESSIONS] }));
-  const echoBodies = texts.map((text, i) => JSON.stringify({ type: 'message', text, user: sessions[i % SESSIONS], channel: 'webhook' }));
+  const examples = labelledTexts(loadIntentFiles(path.join(ROOT, 'tests', 'data', 'nlu-heldout'), LANGUAGES));
+  const texts = examples.map((e) => e.text);
+  // Conversations as people have them: a few messages, all in one language. (A handful of long
+  // sessions would soon all wait for an advisor after their first urgent message.)
+  const seen = new Map<string, number>();
+  const sessions = examples.map(({ language }) => {
+    const n = seen.get(language) ?? 0;
+    seen.set(language, n + 1);
+    return `bench-session-${language}-${String(Math.floor(n / CONVERSATION_LENGTH)).padStart(3, '0')}`;
+  });
+  const chatBodies = texts.map((text, i) => JSON.stringify({ text, sessionId: sessions[i] }));
+  const echoBodies = texts.map((text, i) => JSON.stringify({ type: 'message', text, user: sessions[i], channel: 'webhook' }));
 
   const servicePort = await freePort();
   const serviceUrl = `http://127.0.0.1:${servicePort}`;

@@ -13,6 +13,9 @@ interface Range {
 }
 
 export class OfficeHours {
+  /** describe() by language: Intl formatters are costly to build, and the text never changes. */
+  private readonly descriptions = new Map<string, string>();
+
   private constructor(
     readonly spec: string,
     private readonly ranges: Range[] | 'always',
@@ -51,9 +54,15 @@ export class OfficeHours {
   /** The hours for people, with weekday names in their language ("Mo.–Fr. 08:00–16:00"). */
   describe(language: string): string {
     if (this.ranges === 'always') return '';
+    let text = this.descriptions.get(language);
+    if (text === undefined) this.descriptions.set(language, (text = this.describeRanges(this.ranges, language)));
+    return text;
+  }
+
+  private describeRanges(ranges: Range[], language: string): string {
     // 2024-01-01 was a Monday: weekday names come from Intl, not from our own tables.
     const name = (d: number) => new Intl.DateTimeFormat(language, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + d)));
-    return this.ranges
+    return ranges
       .map((r) => {
         const days = [...r.days];
         const span = days.length === 1 ? name(days[0]) : `${name(days[0])}–${name(days[days.length - 1])}`;

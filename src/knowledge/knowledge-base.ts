@@ -1,7 +1,7 @@
-import { TfIdf } from 'natural/lib/natural/tfidf';
 import type { LanguageCode } from '../i18n/languages';
 import type { TextAnalyser } from '../nlu/text/analyser';
 import type { Article } from './articles';
+import { TfIdfIndex } from './tfidf-index';
 
 /** How much the intent counts next to the words: the intent decides, the words pick among siblings. */
 export const RETRIEVAL_WEIGHTS = {
@@ -27,11 +27,11 @@ export interface ScoredArticle {
 
 /**
  * The knowledge stage: finds the articles that answer a message, inside the answer's language, with
- * TF-IDF from natural over stemmed words (title counted twice), boosted by the detected intent.
+ * TF-IDF over stemmed words (title counted twice), boosted by the detected intent.
  */
 export class KnowledgeBase {
   private readonly byId = new Map<string, Article>();
-  private readonly indexes = new Map<LanguageCode, { tfidf: TfIdf; articles: Article[]; words: Set<string>[] }>();
+  private readonly indexes = new Map<LanguageCode, { tfidf: TfIdfIndex; articles: Article[]; words: Set<string>[] }>();
 
   constructor(
     articles: Article[],
@@ -41,9 +41,9 @@ export class KnowledgeBase {
       this.byId.set(article.id, article);
       for (const [language, text] of Object.entries(article.texts)) {
         let index = this.indexes.get(language);
-        if (!index) this.indexes.set(language, (index = { tfidf: new TfIdf(), articles: [], words: [] }));
+        if (!index) this.indexes.set(language, (index = { tfidf: new TfIdfIndex(), articles: [], words: [] }));
         const stems = this.stems(`${text.title} ${text.title} ${text.body}`, language);
-        index.tfidf.addDocument(stems, article.id);
+        index.tfidf.add(stems);
         index.articles.push(article);
         index.words.push(new Set(stems));
       }
@@ -67,7 +67,7 @@ export class KnowledgeBase {
     const index = this.indexes.get(query.language);
     if (!index) return [];
     const terms = [...new Set(this.stems(query.text, query.language))];
-    const raw = index.articles.map((article, i) => (terms.length ? index.tfidf.tfidf(terms, i) : 0));
+    const raw = index.tfidf.scores(terms);
     const max = Math.max(...raw, 0);
     const contentTerms = terms.filter((t) => t.length >= 4);
     return index.articles

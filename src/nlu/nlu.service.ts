@@ -146,9 +146,9 @@ export class NluService {
     const payload = PAYLOAD.exec(text.trim());
     if (payload) return this.analysePayload({ kind: payload[1] as Payload['kind'], value: payload[2] }, session);
 
-    const detected = this.detector.detect(text, session.language);
-    const language = session.chosen && session.language ? session.language : detected.language;
     const words = tokenise(text);
+    const detected = this.detector.detectTokens(words, session.language);
+    const language = session.chosen && session.language ? session.language : detected.language;
     const { prediction, wordCount } = this.classifyWords(words, detected.language);
     const decision = decideIntent(prediction, wordCount, this.fallbackPolicy);
     return {
@@ -166,7 +166,8 @@ export class NluService {
    * them (language detected when not given). For choosing a fallback policy on validation data.
    */
   classify(text: string, language?: LanguageCode): RawPrediction {
-    return this.classifyWords(tokenise(text), language ?? this.detector.detect(text).language);
+    const words = tokenise(text);
+    return this.classifyWords(words, language ?? this.detector.detectTokens(words).language);
   }
 
   private classifyWords(words: Token[], language: LanguageCode): RawPrediction {

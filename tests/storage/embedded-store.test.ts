@@ -32,6 +32,30 @@ async function withConversation(store: EmbeddedStore, id: string): Promise<strin
 
 
 describe('EmbeddedStore journal', () => {
+  it('reads message texts back from the journal after a compaction moved their lines, and after a restart', async () => {
+    const dir = tempDir();
+    const store = new EmbeddedStore(dir);
+    await withConversation(store, 'session-keep');
+    await withConversation(store, 'session-gone');
+    for (let i = 1; i <= 3; i++) {
+      await store.conversations.appendMessage('session-gone', { role: 'user', text: `weg ${i}`, language: 'de' });
+      await store.conversations.appendMessage('session-keep', { role: 'user', text: `Frage ${i} – مرحبا`, language: 'de', sources: [{ title: 'BQ-Portal', url: 'https://www.bq-portal.de/' }] });
+    }
+    // Erasure rewrites the journal without the erased lines: every kept line moves.
+    await store.conversations.erase('session-gone');
+    await store.conversations.appendMessage('session-keep', { role: 'bot', text: 'Antwort', language: 'de' });
+    const texts = async (s: EmbeddedStore) => (await s.conversations.listMessages('session-keep', 0, 10)).map((m) => m.text);
+    const expected = ['Frage 1 – مرحبا', 'Frage 2 – مرحبا', 'Frage 3 – مرحبا', 'Antwort'];
+    expect(await texts(store)).toEqual(expected);
+    expect((await store.conversations.listMessages('session-keep', 1, 1))[0]).toMatchObject({ seq: 2, sources: [{ title: 'BQ-Portal' }] });
+    await store.close();
+
+    const reopened = new EmbeddedStore(dir);
+    expect(await texts(reopened)).toEqual(expected);
+    expect(journal(dir)).not.toContain('weg 1');
+    await reopened.close();
+  });
+
   it('replays every kind of record after a restart, with message cursors', async () => {
     const dir = tempDir();
     const first = new EmbeddedStore(dir);

@@ -1,4 +1,4 @@
-import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance';
+import { damerauLevenshtein } from '../text/edit-distance';
 import { tokenise, type Token } from '../text/tokenise';
 
 export interface DictionaryEntry {
@@ -51,7 +51,7 @@ function commonPrefixLength(a: string, b: string): number {
 export function similarWords(word: string, name: string): 'exact' | 'close' | null {
   if (word === name) return 'exact';
   if (word.length < name.length) {
-    return word.length >= 7 && name.length - word.length === 1 && DamerauLevenshteinDistance(word, name) === 1 ? 'close' : null;
+    return word.length >= 7 && name.length - word.length === 1 && damerauLevenshtein(word, name) === 1 ? 'close' : null;
   }
   const shorter = name.length;
   if (shorter < 4) return null;
@@ -60,7 +60,7 @@ export function similarWords(word: string, name: string): 'exact' | 'close' | nu
   if (shorter < 5) return null;
   const allowed = shorter >= 9 ? 2 : 1;
   if (word.length - name.length > allowed) return null;
-  return DamerauLevenshteinDistance(word, name) <= allowed ? 'close' : null;
+  return damerauLevenshtein(word, name) <= allowed ? 'close' : null;
 }
 
 /**

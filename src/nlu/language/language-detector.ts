@@ -1,6 +1,6 @@
 import type { LanguageCode, LanguageInfo } from '../../i18n/languages';
-import { prepareText, type Script } from '../text/normalise';
-import { tokenise } from '../text/tokenise';
+import type { Script } from '../text/normalise';
+import { tokenise, type Token } from '../text/tokenise';
 
 export interface LanguageGuess {
   language: LanguageCode;
@@ -92,7 +92,11 @@ export class LanguageDetector {
   }
 
   detect(text: string, sessionLanguage?: LanguageCode | null): LanguageGuess {
-    const tokens = tokenise(text);
+    return this.detectTokens(tokenise(text), sessionLanguage);
+  }
+
+  /** `detect` for a message already tokenised (the NLU tokenises each message once). */
+  detectTokens(tokens: Token[], sessionLanguage?: LanguageCode | null): LanguageGuess {
     const letters: Record<Script, number> = { Latn: 0, Cyrl: 0, Arab: 0, Other: 0 };
     const words: Record<Script, number> = { Latn: 0, Cyrl: 0, Arab: 0, Other: 0 };
     for (const t of tokens) {
@@ -111,12 +115,13 @@ export class LanguageDetector {
     if (candidates.length === 0) return fallback();
     if (candidates.length === 1) return { language: candidates[0].code, confidence: 1, basis: 'script' };
 
-    const features = detectionFeatures(text, script);
-    const scores = candidates.map(({ code, i }) => {
-      let score = 0;
-      for (const f of features) score += this.logProbs.get(f)?.[i] ?? this.unseen[i];
-      return { code, score };
-    });
+    const features = tokenFeatures(tokens, script);
+    const sums = candidates.map(() => 0);
+    for (const feature of features) {
+      const row = this.logProbs.get(feature);
+      for (let c = 0; c < candidates.length; c++) sums[c] += row ? row[candidates[c].i] : this.unseen[candidates[c].i];
+    }
+    const scores = candidates.map(({ code }, c) => ({ code, score: sums[c] }));
     scores.sort((a, b) => b.score - a.score);
     const margin = (scores[0].score - scores[1].score) / Math.max(1, features.length);
     const sessionIsCandidate = sessionLanguage !== undefined && sessionLanguage !== null && scores.some((s) => s.code === sessionLanguage);
@@ -141,16 +146,23 @@ function mainScript(words: Record<Script, number>): Script {
  * deliberately merges Arabic and Persian letter forms that tell the two languages apart).
  */
 export function detectionFeatures(text: string, script: Script): string[] {
+  return tokenFeatures(tokenise(text), script);
+}
+
+/** Characters outside the Basic Multilingual Plane take two code units: only then must n-grams be cut by code point. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function tokenFeatures(tokens: Token[], script: Script): string[] {
   const features: string[] = [];
-  for (const token of tokenise(prepareText(text))) {
+  for (const token of tokens) {
     if (token.script !== script) continue;
     const word = token.raw.toLowerCase();
     features.push(`w:${word}`);
     const padded = `_${word}_`;
-    const chars = [...padded];
+    const chars = SURROGATE.test(padded) ? [...padded] : padded;
     for (let n = 1; n <= 3; n++) {
       for (let i = 0; i + n <= chars.length; i++) {
-        const gram = chars.slice(i, i + n).join('');
+        const gram = typeof chars === 'string' ? chars.slice(i, i + n) : chars.slice(i, i + n).join('');
         if (gram !== '_') features.push(gram);
       }
     }

@@ -19,7 +19,7 @@ import type {
   StoredMessage,
 } from '../store';
 import { dialogStatePrefix, DuplicateEmailError, OPEN_ESCALATION_STATUSES, OpenEscalationExistsError } from '../store';
-import { Journal } from './journal';
+import { Journal, type Extent } from './journal';
 import { acquireDataDirLock } from './lock';
 
 type Entry =
@@ -38,9 +38,17 @@ type Entry =
 /** Channel id our web adapter gives every activity; dialog state keys start with it. */
 const DIALOG_CHANNEL = 'zemigra';
 
+/** A message as memory holds it: enough to order and expire it, and where its journal line lies. */
+interface MessageRef extends Extent {
+  seq: number;
+  createdAt: string;
+}
+
 /**
- * The zero-setup default store: everything in memory, every change appended to a journal under
- * DATA_DIR and replayed at start. Single process only (the journal has one writer).
+ * The zero-setup default store: records in memory, every change appended to a journal under
+ * DATA_DIR and replayed at start. Single process only (the journal has one writer). Message texts
+ * stay on disk: memory holds only where each message's line lies, so memory grows with the number
+ * of conversations, not with everything people wrote.
  */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
@@ -52,7 +60,7 @@ export class EmbeddedStore implements Store {
 
   private readonly journal: Journal<Entry>;
   private readonly conversationsById = new Map<string, Conversation>();
-  private readonly messagesByConversation = new Map<string, StoredMessage[]>();
+  private readonly messagesByConversation = new Map<string, MessageRef[]>();
   private readonly state = new Map<string, unknown>();
   private readonly advisorsById = new Map<string, Advisor>();
   /** Insertion order = creation order, which `escalations.list` relies on for ties. */
@@ -67,8 +75,8 @@ export class EmbeddedStore implements Store {
     this.releaseLock = acquireDataDirLock(dataDir);
     try {
       this.journal = new Journal<Entry>(path.join(dataDir, 'journal.jsonl'), options.fsync ?? false, options.write);
-      this.journal.replay((entry) => {
-        this.apply(entry);
+      this.journal.replay((entry, extent) => {
+        this.apply(entry, extent);
         this.entriesSinceCompaction++;
       });
       this.compactIfWasteful();
@@ -122,13 +130,13 @@ export class EmbeddedStore implements Store {
 
   private record(entry: Entry): void {
     if (this.closed) throw new Error('store is closed');
-    this.journal.append(entry);
-    this.apply(entry);
+    const extent = this.journal.append(entry);
+    this.apply(entry, extent);
     this.entriesSinceCompaction++;
     this.compactIfWasteful();
   }
 
-  private apply(entry: Entry): void {
+  private apply(entry: Entry, extent: Extent): void {
     switch (entry.t) {
       case 'conversation':
         this.conversationsById.set(entry.d.id, entry.d);
@@ -138,7 +146,7 @@ export class EmbeddedStore implements Store {
         // A message also moves its conversation's cursor: one journal line per message, not two.
         const conversation = this.conversationsById.get(entry.d.conversationId);
         if (!conversation) break;
-        this.messagesByConversation.get(conversation.id)?.push(entry.d);
+        this.messagesByConversation.get(conversation.id)?.push({ seq: entry.d.seq, createdAt: entry.d.createdAt, offset: extent.offset, length: extent.length });
         if (entry.d.seq > conversation.lastSeq) this.conversationsById.set(conversation.id, { ...conversation, lastSeq: entry.d.seq, updatedAt: maxIso(conversation.updatedAt, entry.d.createdAt) });
         break;
       }
@@ -191,15 +199,29 @@ export class EmbeddedStore implements Store {
   }
 
   private compact(): void {
-    this.journal.rewrite(this.snapshot());
+    // The snapshot notes, line by line, which message each line holds, so the refs can follow their lines.
+    const refs: (MessageRef | null)[] = [];
+    const extents = this.journal.rewrite(this.snapshot(refs));
+    extents.forEach((extent, i) => {
+      const ref = refs[i];
+      if (!ref) return;
+      ref.offset = extent.offset;
+      ref.length = extent.length;
+    });
     this.entriesSinceCompaction = 0;
   }
 
-  private *snapshot(): Iterable<Entry> {
+  /** Every live record as journal entries; `refs[i]` is the message ref of entry i (null for other entries). */
+  private *snapshot(refs: (MessageRef | null)[]): Iterable<Entry> {
     for (const conversation of this.conversationsById.values()) {
+      refs.push(null);
       yield { t: 'conversation', d: conversation };
-      for (const message of this.messagesByConversation.get(conversation.id) ?? []) yield { t: 'message', d: message };
+      for (const ref of this.messagesByConversation.get(conversation.id) ?? []) {
+        refs.push(ref);
+        yield { t: 'message', d: this.readMessage(ref) };
+      }
     }
+    refs.push(...Array<null>(this.state.size + this.advisorsById.size + this.escalationsById.size + this.auditLog.length).fill(null));
     for (const [k, v] of this.state) yield { t: 'state', k, v };
     for (const advisor of this.advisorsById.values()) yield { t: 'advisor', d: advisor };
     for (const escalation of this.escalationsById.values()) yield { t: 'escalation', d: escalation };
@@ -231,9 +253,10 @@ export class EmbeddedStore implements Store {
         const conversation = this.conversationsById.get(conversationId);
         if (!conversation) throw new Error('unknown conversation');
         const now = new Date().toISOString();
-        const message = copyMessage({ ...input, conversationId, seq: conversation.lastSeq + 1, createdAt: now });
+        const message: StoredMessage = { ...input, conversationId, seq: conversation.lastSeq + 1, createdAt: now };
         this.record({ t: 'message', d: message });
-        return copyMessage(message);
+        // Not kept in memory (only its ref is), so the caller may have this very object.
+        return message;
       },
       listMessages: async (conversationId, afterSeq, limit) => {
         const list = this.messagesByConversation.get(conversationId) ?? [];
@@ -246,7 +269,7 @@ export class EmbeddedStore implements Store {
           if (list[middle].seq <= afterSeq) low = middle + 1;
           else high = middle;
         }
-        return list.slice(low, low + Math.max(1, limit)).map(copyMessage);
+        return list.slice(low, low + Math.max(1, limit)).map((ref) => this.readMessage(ref));
       },
       erase: async (id) => {
         if (!this.conversationsById.has(id)) return false;
@@ -266,9 +289,15 @@ export class EmbeddedStore implements Store {
       if (conversation.createdAt > to) continue;
       // A message moves its conversation's updatedAt as it is applied, so updatedAt is the last activity.
       if (conversation.updatedAt < from) continue;
-      picked.push({ conversation: { ...conversation }, messages: (this.messagesByConversation.get(conversation.id) ?? []).slice() });
+      picked.push({ conversation: { ...conversation }, messages: (this.messagesByConversation.get(conversation.id) ?? []).map((ref) => this.readMessage(ref)) });
     }
     yield* picked;
+  }
+
+  private readMessage(ref: MessageRef): StoredMessage {
+    const entry = this.journal.read(ref);
+    if (entry.t !== 'message') throw new Error(`journal line at ${ref.offset} is not a message`);
+    return entry.d;
   }
 
   private createDialogStateRepository(): DialogStateRepository {
@@ -427,16 +456,9 @@ function maxIso(a: string, b: string | undefined): string {
   return b !== undefined && b > a ? b : a;
 }
 
-/** Copies of the records handed in and out (faster than structuredClone on the hot path of every turn). */
+/** A copy of a conversation record handed in or out (faster than structuredClone on the hot path of every turn). */
 function copyConversation(c: Conversation): Conversation {
   return { ...c, ...(c.awaitingCallbackContact ? { awaitingCallbackContact: { ...c.awaitingCallbackContact } } : {}) };
-}
-
-function copyMessage(m: StoredMessage): StoredMessage {
-  const copy: StoredMessage = { ...m };
-  if (m.quickReplies) copy.quickReplies = m.quickReplies.map((q) => ({ ...q }));
-  if (m.sources) copy.sources = m.sources.map((s) => ({ ...s }));
-  return copy;
 }
 
 function cloneOrNull<T>(value: T | undefined): T | null {
