@@ -22,15 +22,16 @@ export interface FallbackPolicy {
 /**
  * The service's settings, chosen by `npm run calibrate` on 5 validation folds of intents/ (never on
  * the held-out set), by its fixed rule: at most 3 % of in-scope phrases rejected, best accuracy, then
- * highest out-of-scope recall. On 2026-11-30 (8,716 phrases): threshold 0.2, no ambiguity margin —
- * validation accuracy 84.6 % (before 83.5 %), in-scope rejected 2.4 % (5.6 %), out-of-scope recall
- * 74.0 % (78.3 %). The out-of-scope class and the vocabulary check do most of the rejecting.
+ * highest out-of-scope recall. On 2026-11-30 (14,350 phrases): threshold 0.2, no ambiguity margin,
+ * and no vocabulary check (it starts at 100 words, so it never fires: with the larger out-of-scope
+ * class it no longer added anything on the folds) — validation accuracy 88.8 %, in-scope rejected
+ * 1.6 %, out-of-scope recall 75.2 %. The out-of-scope class does most of the rejecting.
  */
 export const FALLBACK_POLICY: Readonly<FallbackPolicy> = {
   confidenceThreshold: 0.2,
   ambiguityMargin: 0,
   ambiguityCeiling: 0.5,
-  minWordsForVocabularyCheck: 3,
+  minWordsForVocabularyCheck: 100,
 };
 
 export type FallbackReason = 'out_of_scope_class' | 'low_confidence' | 'ambiguous' | 'outside_domain';
