@@ -17,7 +17,11 @@ export interface TrainingOptions {
   featureDropout: number;
 }
 
-export const DEFAULT_TRAINING: TrainingOptions = { epochs: 60, learningRate: 1, l2: 1e-5, seed: 42, featureDropout: 0.2 };
+/**
+ * featureDropout 0.5 (was 0.2) chosen on 5-fold cross-validation of intents/ (15,000 phrases, two
+ * seeds): 89.5 % → 89.9 % accuracy; 0.35, 0.6 and 0.7 scored between. Never chosen on the held-out set.
+ */
+export const DEFAULT_TRAINING: TrainingOptions = { epochs: 60, learningRate: 1, l2: 1e-5, seed: 42, featureDropout: 0.5 };
 
 /**
  * A class whose gradient for an example is smaller than this (the model already rules it out) is
