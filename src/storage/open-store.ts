@@ -1,6 +1,5 @@
 import type { Logger } from '../logging/logger';
 import { EmbeddedStore } from './embedded/embedded-store';
-import { MongoStore } from './mongodb/mongo-store';
 import type { Store } from './store';
 
 export interface OpenedStore {
@@ -22,6 +21,8 @@ export interface StoreSettings {
  */
 export function openStore(settings: StoreSettings, logger: Logger, journalWrite?: (fd: number, text: string) => number): OpenedStore {
   if (settings.MONGODB_URI) {
+    // Loaded only when used: mongoose and its driver take about 30 MB of memory the embedded store does not need.
+    const { MongoStore } = require('./mongodb/mongo-store') as typeof import('./mongodb/mongo-store');
     const store = MongoStore.open(settings.MONGODB_URI, { retentionDays: settings.RETENTION_DAYS, logger });
     return { store, ready: store.ready() };
   }

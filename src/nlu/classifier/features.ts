@@ -79,18 +79,23 @@ export class FeatureSpace {
   }
 
   vectorise(features: Map<string, number>): SparseVector {
-    const indices: number[] = [];
-    const values: number[] = [];
+    // Filled in place rather than through Array and TypedArray.from: this runs for every message.
+    const indices = new Uint32Array(features.size);
+    const raw = new Float64Array(features.size);
+    let count = 0;
     let norm = 0;
     for (const [key, weight] of features) {
       const i = this.index.get(key);
       if (i === undefined) continue;
       const value = weight * this.idf[i];
-      indices.push(i);
-      values.push(value);
+      indices[count] = i;
+      raw[count++] = value;
       norm += value * value;
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    return { indices: Uint32Array.from(indices), values: Float32Array.from(values, (v) => v * scale) };
+    const values = new Float32Array(count);
+    for (let k = 0; k < count; k++) values[k] = raw[k] * scale;
+    return { indices: indices.slice(0, count), values };
   }
+
 }
