@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const grid: FallbackPolicy[] = [];
   for (const confidenceThreshold of [0.1, 0.15, 0.2, 0.25, 0.3, 0.35]) {
     for (const ambiguityMargin of [0, 0.02, 0.05, 0.08]) {
-      for (const minWordsForVocabularyCheck of [3, 4, 100]) grid.push({ ...FALLBACK_POLICY, confidenceThreshold, ambiguityMargin, minWordsForVocabularyCheck });
+      for (const minWordsForVocabularyCheck of [1, 2, 3, 4, 100]) grid.push({ ...FALLBACK_POLICY, confidenceThreshold, ambiguityMargin, minWordsForVocabularyCheck });
     }
   }
   const scored = grid.map((policy) => {

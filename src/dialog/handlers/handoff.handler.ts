@@ -6,6 +6,7 @@ import { parseCallbackContact } from '../../escalation/callback-contact';
 import type { HandoffDesk } from '../../escalation/handoff-desk';
 import type { Texts } from '../../i18n/i18n';
 import type { ConversationRepository, EscalationReason } from '../../storage/store';
+import type { NluResult } from '../../nlu/nlu.service';
 import { toBotkitMessage } from '../botkit-message';
 import { turnOf, type TurnInfo } from '../turn';
 
@@ -123,6 +124,12 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
       return true;
     }
     await stopWaitingForContact(turn);
+    if (isShakyInterruption(bot, nlu)) {
+      // Read on as a message the NLU did not understand: the dialog takes it as its answer.
+      nlu.intent = { name: OUT_OF_SCOPE, confidence: 1 - nlu.intent.confidence };
+      nlu.fallbackReason = 'low_confidence';
+      return false;
+    }
     if (nlu.intent.name === URGENT_INTENT) {
       // Safety first: the immediate contacts, then the handover with urgent priority.
       await send(bot, message, { text: deps.texts.forLanguage(language)('urgent.text') });
@@ -138,6 +145,19 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
   }
 
   return { intercept };
+}
+
+/**
+ * Below this confidence a typed message that answers a dialog's question is the answer, not an
+ * emergency or a wish for a person: an unknown word such as "beekeeper" for "Which profession?"
+ * must neither end the dialog nor land in the urgent queue. Buttons and confident messages still
+ * interrupt, and every dialog question offers "talk to an advisor".
+ */
+const SURE_ENOUGH_TO_INTERRUPT = 0.5;
+
+function isShakyInterruption(bot: BotWorker, nlu: NluResult): boolean {
+  const interrupting = nlu.intent.name === URGENT_INTENT || nlu.intent.name === HANDOFF_INTENT;
+  return interrupting && !nlu.payload && nlu.intent.confidence < SURE_ENOUGH_TO_INTERRUPT && bot.hasActiveDialog();
 }
 
 export type HandoffHandlers = ReturnType<typeof createHandoffHandlers>;

@@ -21,6 +21,8 @@ export function extractFeatures(tokens: AnalysedToken[], lexicon = ConceptLexico
     // A matched name is not read as a concept: "translator" names a profession, not a translation document.
     if (!token.entity) for (const concept of lexicon.conceptsOf(token)) add(`k:${concept}`, FEATURE_WEIGHTS.concept);
     if (i + 1 < tokens.length) add(`b:${token.stem} ${tokens[i + 1].stem}`, FEATURE_WEIGHTS.bigram);
+    // Nor are its letters: "translator" shares most of its 3–4-grams with "translation", a document.
+    if (token.entity) continue;
     const padded = `<${token.norm}>`;
     if (padded.length <= 4) continue;
     for (const n of CHAR_GRAM_SIZES) {
