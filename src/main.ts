@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { loadConfig } from './config/config';
 import { StartupError } from './errors/app-error';
 import { createLogger } from './logging/logger';
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
+  // Read by V8 at every collection, so it applies from here on (a command-line flag would bypass the config).
+  if (config.HEAP_GROWTH_PERCENT > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWTH_PERCENT}`);
   const logger = createLogger(config.LOG_LEVEL);
   const service = await createService(config, logger).catch((error: Error) => {
     logger.fatal({ err: { name: error.name, message: error.message } }, error instanceof StartupError ? 'invalid content or configuration' : 'start-up failed');

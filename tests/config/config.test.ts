@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD/);
   });
 
+  it('takes the heap growth as a percentage, 0 for V8\'s own choice', () => {
+    expect(loadConfig({}).HEAP_GROWTH_PERCENT).toBe(30);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).HEAP_GROWTH_PERCENT).toBe(0);
+    expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT/);
+    expect(() => loadConfig({ HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/HEAP_GROWTH_PERCENT/);
+  });
+
   it('refuses malformed office hours', () => {
     expect(() => loadConfig({ OFFICE_HOURS: 'weekdays' })).toThrow(/OFFICE_HOURS/);
     expect(loadConfig({ OFFICE_HOURS: 'always' }).OFFICE_HOURS).toBe('always');
