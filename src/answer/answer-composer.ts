@@ -71,8 +71,9 @@ export class AnswerComposer {
     };
   }
 
-  profession(profession: Profession, language: LanguageCode, t: Translate): Reply {
-    const body = this.reference.body(profession.body);
+  /** The recognition card of a profession; `place` (a place entity id) picks the regional chamber where there are several. */
+  profession(profession: Profession, language: LanguageCode, t: Translate, place?: string): Reply {
+    const body = this.reference.bodyAt(profession.body, place);
     const lines = [t('profession.heading', { profession: this.reference.professionName(profession, language) })];
     if (profession.reference) lines.push(t('profession.reference', { reference: profession.reference }));
     lines.push(t(profession.regulated ? 'profession.regulated' : 'profession.notRegulated'));

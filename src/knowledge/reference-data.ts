@@ -25,6 +25,8 @@ const bodySchema = z.object({
   decides: z.record(z.string(), z.string().min(1)),
   note: z.record(z.string(), z.string().min(1)).optional(),
   sources: z.array(sourceSchema).min(1),
+  /** Regional bodies that stand in for this one by place (ids of intents/entities/places.yaml): the chamber of the person's area. */
+  regional: z.array(z.object({ body: z.string(), places: z.array(z.string().min(1)).min(1) })).optional(),
   ...reviewFields,
 });
 
@@ -65,6 +67,10 @@ export class ReferenceData {
 
   constructor(professions: Profession[], bodies: CompetentBody[], ambiguous: AmbiguousProfession[] = []) {
     for (const body of bodies) this.bodiesById.set(body.id, body);
+    for (const body of bodies) {
+      const unknown = (body.regional ?? []).filter((r) => !this.bodiesById.has(r.body)).map((r) => r.body);
+      if (unknown.length) throw new StartupError(`body ${body.id}: unknown regional bodies ${unknown.join(', ')}`);
+    }
     for (const profession of professions) {
       if (profession.body && !this.bodiesById.has(profession.body)) {
         throw new StartupError(`profession ${profession.id}: unknown body "${profession.body}"`);
@@ -97,6 +103,13 @@ export class ReferenceData {
 
   body(id: string | undefined): CompetentBody | undefined {
     return id ? this.bodiesById.get(id) : undefined;
+  }
+
+  /** The body, or the regional one that covers `place` (a place entity id) when the body is split by area. */
+  bodyAt(id: string | undefined, place: string | undefined): CompetentBody | undefined {
+    const body = this.body(id);
+    const regional = place ? body?.regional?.find((r) => r.places.includes(place)) : undefined;
+    return regional ? this.bodiesById.get(regional.body) : body;
   }
 
   /** Display name of a profession in a language, falling back to German. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadEntityFile } from '../../src/content/intent-files';
 import { ReferenceData } from '../../src/knowledge/reference-data';
 import { postJson, ROOT, startService, type RunningService } from '../helpers/service';
 
@@ -18,6 +19,8 @@ const questions: Record<string, (p: string) => string> = {
   ru: (p) => `Я ${p} из Казахстана, живу в Галле. Где признать мой диплом?`,
   fa: (p) => `من ${p} از افغانستان هستم و در هاله زندگی می‌کنم. کجا مدرکم را به رسمیت بشناسانم؟`,
 };
+/** The place each question names: where a body is split by area (the chambers of crafts), it decides. */
+const placeOf: Record<string, string> = { de: 'magdeburg', en: 'halle', ar: 'magdeburg', uk: 'magdeburg', ru: 'halle', fa: 'halle' };
 
 describe('recognition finder for every profession in every language', () => {
   let running: RunningService;
@@ -37,8 +40,31 @@ describe('recognition finder for every profession in every language', () => {
     expect(body.language).toBe(language);
     expect(body.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'profession', value: profession.id })]));
     const text: string = body.messages.map((m: { text: string }) => m.text).join('\n');
-    const competent = data.body(profession.body);
+    const competent = data.bodyAt(profession.body, placeOf[language]);
     expect(text).toContain(competent ? competent.name : 'Anerkennungs-Finder');
     expect(body.sources.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['Ich bin Bäcker aus Eritrea und wohne in Zeitz. Wer erkennt meinen Abschluss an?', 'Handwerkskammer Halle (Saale)'],
+    ['I am a baker from Eritrea, I live in Wernigerode. Who recognises my qualification?', 'Handwerkskammer Magdeburg'],
+    ['Ich bin Bäcker aus Eritrea. Wer erkennt meinen Abschluss an?', 'Handwerkskammer Halle (Saale) oder Handwerkskammer Magdeburg'],
+  ])('names the chamber of crafts of the place (a town counts for its district): %s', async (text, chamber) => {
+    const { body } = await postJson(url, { text });
+    const answer: string = body.messages.map((m: { text: string }) => m.text).join('\n');
+    expect(answer).toContain(chamber);
+    if (!chamber.includes(' oder ')) expect(answer).not.toContain(' oder Handwerkskammer');
+  });
+});
+
+describe('chambers of crafts by place', () => {
+  const places = loadEntityFile(path.join(ROOT, 'intents', 'entities', 'places.yaml')).map((p) => p.id);
+
+  it('gives every place in Sachsen-Anhalt exactly one chamber, and no unknown place', () => {
+    for (const body of data.bodies().filter((b) => b.regional)) {
+      const covered = body.regional!.flatMap((r) => r.places);
+      expect(covered.filter((id) => !places.includes(id))).toEqual([]);
+      expect([...covered].sort()).toEqual([...places].sort());
+    }
   });
 });

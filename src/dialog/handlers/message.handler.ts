@@ -67,7 +67,8 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     const ambiguous = nlu.entities.find((e) => e.type === AMBIGUOUS_PROFESSION);
     if (profession && wantsProfessionAnswer) {
       if (!PROFESSION_INTENTS.has(intent)) nlu.intent = { name: 'recognition.authority', confidence: 1 };
-      return reply(deps.composer.profession(profession, language, t));
+      const place = nlu.entities.find((e) => e.type === 'place')?.value;
+      return reply(deps.composer.profession(profession, language, t, place));
     }
     // "Mechaniker" names several professions with different bodies: ask which one.
     if (ambiguous && wantsProfessionAnswer) return reply(deps.composer.chooseProfession(deps.reference.candidatesFor(ambiguous.value), language, t));
