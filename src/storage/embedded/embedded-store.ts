@@ -65,6 +65,8 @@ export class EmbeddedStore implements Store {
   private readonly advisorsById = new Map<string, Advisor>();
   /** Insertion order = creation order, which `escalations.list` relies on for ties. */
   private readonly escalationsById = new Map<string, Escalation>();
+  /** Escalation ids by conversation: every message asks for its conversation's open escalation. */
+  private readonly escalationIdsByConversation = new Map<string, Set<string>>();
   private readonly auditLog: AuditEntry[] = [];
   private readonly releaseLock: () => void;
   private entriesSinceCompaction = 0;
@@ -94,12 +96,10 @@ export class EmbeddedStore implements Store {
   async expire(cutoff: string): Promise<ExpiryResult> {
     const result: ExpiryResult = { conversations: 0, messages: 0, escalations: 0 };
     // Chosen in one synchronous pass; each removal is an ordinary journal entry, so a crash mid-way is safe.
-    const escalationsOf = new Map<string, number>();
-    for (const e of this.escalationsById.values()) escalationsOf.set(e.conversationId, (escalationsOf.get(e.conversationId) ?? 0) + 1);
     for (const conversation of [...this.conversationsById.values()]) {
       if (conversation.updatedAt >= cutoff) continue;
       result.messages += this.messagesByConversation.get(conversation.id)?.length ?? 0;
-      result.escalations += escalationsOf.get(conversation.id) ?? 0;
+      result.escalations += this.escalationIdsByConversation.get(conversation.id)?.size ?? 0;
       this.record({ t: 'erase', id: conversation.id });
       result.conversations++;
     }
@@ -154,7 +154,8 @@ export class EmbeddedStore implements Store {
         this.conversationsById.delete(entry.id);
         this.messagesByConversation.delete(entry.id);
         // An escalation describes the conversation (intents, entities, callback contact, notes): it goes too.
-        for (const [id, escalation] of this.escalationsById) if (escalation.conversationId === entry.id) this.escalationsById.delete(id);
+        for (const id of this.escalationIdsByConversation.get(entry.id) ?? []) this.escalationsById.delete(id);
+        this.escalationIdsByConversation.delete(entry.id);
         const prefix = dialogStatePrefix(DIALOG_CHANNEL, entry.id);
         for (const key of this.state.keys()) if (key.startsWith(prefix)) this.state.delete(key);
         break;
@@ -164,9 +165,13 @@ export class EmbeddedStore implements Store {
           if (list.length && list[0].createdAt < entry.before) this.messagesByConversation.set(id, list.filter((m) => m.createdAt >= entry.before));
         }
         break;
-      case 'escalation-delete':
+      case 'escalation-delete': {
+        const conversationId = this.escalationsById.get(entry.id)?.conversationId;
         this.escalationsById.delete(entry.id);
+        const ids = conversationId ? this.escalationIdsByConversation.get(conversationId) : undefined;
+        if (ids?.delete(entry.id) && ids.size === 0) this.escalationIdsByConversation.delete(conversationId!);
         break;
+      }
       case 'state':
         this.state.set(entry.k, entry.v);
         break;
@@ -176,9 +181,12 @@ export class EmbeddedStore implements Store {
       case 'advisor':
         this.advisorsById.set(entry.d.id, entry.d);
         break;
-      case 'escalation':
+      case 'escalation': {
         this.escalationsById.set(entry.d.id, entry.d);
+        const ids = this.escalationIdsByConversation.get(entry.d.conversationId) ?? new Set<string>();
+        this.escalationIdsByConversation.set(entry.d.conversationId, ids.add(entry.d.id));
         break;
+      }
       case 'audit':
         this.auditLog.push(entry.d);
         break;
@@ -369,12 +377,8 @@ export class EmbeddedStore implements Store {
       if (current.callbackContact && !next.callbackContact) this.compact();
       return { ok: true, escalation: structuredClone(next) };
     };
-    const openOf = (conversationId: string) => {
-      for (const escalation of this.escalationsById.values()) {
-        if (escalation.conversationId === conversationId && OPEN_ESCALATION_STATUSES.includes(escalation.status)) return escalation;
-      }
-      return undefined;
-    };
+    const ofConversation = (conversationId: string) => [...(this.escalationIdsByConversation.get(conversationId) ?? [])].map((id) => this.escalationsById.get(id)!);
+    const openOf = (conversationId: string) => ofConversation(conversationId).find((e) => OPEN_ESCALATION_STATUSES.includes(e.status));
     return {
       create: async (input) => {
         if (!this.conversationsById.has(input.conversationId)) throw new Error('unknown conversation');
@@ -408,7 +412,7 @@ export class EmbeddedStore implements Store {
         return all.map((e) => structuredClone(e));
       },
       listByConversation: async (conversationId) => {
-        const out = [...this.escalationsById.values()].filter((e) => e.conversationId === conversationId);
+        const out = ofConversation(conversationId);
         out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
         return out.map((e) => structuredClone(e));
       },
