@@ -74,6 +74,10 @@ export class HandoffReplies {
     return { text: t('callback.notOpen'), quickReplies: [advisorButton(t)] };
   }
 
+  takenOver(t: Translate): Reply {
+    return { text: t('handback.takenOver') };
+  }
+
   handBack(kind: 'returned' | 'resolved', t: Translate): Reply {
     return { text: t(`handback.${kind}`) };
   }

@@ -2,7 +2,8 @@ import type { HandoffReplies } from '../answer/handoff-replies';
 import type { HandBackKind, PersonDelivery } from '../escalation/person-delivery';
 import type { Texts } from '../i18n/i18n';
 import type { LanguageCode } from '../i18n/languages';
-import type { ConversationRepository } from '../storage/store';
+import type { ConversationRepository, Escalation } from '../storage/store';
+import { personEscalation } from './turn';
 
 /** The part of the channel adapter that reaches a person's open web chat. */
 export interface LiveChannel {
@@ -18,6 +19,11 @@ export function botPersonDelivery(channel: LiveChannel, conversations: Conversat
   return {
     deliver: async (conversationId: string, text: string, seq: number) => {
       channel.deliver(conversationId, { type: 'message', text, role: 'advisor', cursor: String(seq) });
+    },
+    takenOver: async (conversationId: string, language: LanguageCode, escalation: Escalation) => {
+      const reply = replies.takenOver(texts.forLanguage(language));
+      const stored = await conversations.appendMessage(conversationId, { role: 'bot', text: reply.text, language });
+      channel.deliver(conversationId, { type: 'message', text: reply.text, role: 'bot', escalation: personEscalation(escalation), language, cursor: String(stored.seq) });
     },
     handBack: async (conversationId: string, language: LanguageCode, kind: HandBackKind) => {
       const reply = replies.handBack(kind, texts.forLanguage(language));

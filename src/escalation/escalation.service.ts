@@ -103,6 +103,8 @@ export class EscalationService {
     const escalation = changed(await this.deps.escalations.claim(id, advisor.id), 'claimed');
     await this.deps.audit.record(advisor.id, 'escalation.claim', id);
     this.updated(escalation);
+    const language = await this.languageOf(escalation);
+    if (language) await this.deps.delivery.takenOver(escalation.conversationId, language, escalation).catch(this.warn(id, 'take-over notice failed'));
     return escalation;
   }
 
@@ -162,10 +164,15 @@ export class EscalationService {
     );
     await this.deps.audit.record(advisor.id, status === 'resolved' ? 'escalation.resolve' : 'escalation.return', id, { from: current.status });
     this.updated(escalation);
-    const conversation = await this.deps.conversations.get(current.conversationId);
-    const language = conversation?.language ?? current.language ?? this.deps.defaultLanguage;
-    if (conversation) await this.deps.delivery.handBack(current.conversationId, language, status).catch(this.warn(id, 'hand-back to the bot failed'));
+    const language = await this.languageOf(current);
+    if (language) await this.deps.delivery.handBack(current.conversationId, language, status).catch(this.warn(id, 'hand-back to the bot failed'));
     return escalation;
+  }
+
+  /** The language to tell the person in; undefined when the conversation is gone (erased meanwhile). */
+  private async languageOf(escalation: Escalation): Promise<LanguageCode | undefined> {
+    const conversation = await this.deps.conversations.get(escalation.conversationId);
+    return conversation ? (conversation.language ?? escalation.language ?? this.deps.defaultLanguage) : undefined;
   }
 
   private updated(escalation: Escalation): void {

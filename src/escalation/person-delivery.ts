@@ -1,4 +1,5 @@
 import type { LanguageCode } from '../i18n/languages';
+import type { Escalation } from '../storage/store';
 
 /** How an escalation ended, for the bot's words to the person. */
 export type HandBackKind = 'resolved' | 'returned';
@@ -14,6 +15,8 @@ export interface PersonDelivery {
    * stored message's sequence number: the web chat catches up from it after a reconnect without duplicates.
    */
   deliver(conversationId: string, text: string, seq: number): Promise<void>;
+  /** An advisor claimed the escalation: the person learns, in `language`, that a person answers from now on. */
+  takenOver(conversationId: string, language: LanguageCode, escalation: Escalation): Promise<void>;
   /** The advisor ended the escalation: the bot takes the conversation back and tells the person, in `language`. */
   handBack(conversationId: string, language: LanguageCode, kind: HandBackKind): Promise<void>;
 }

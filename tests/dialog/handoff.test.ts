@@ -174,6 +174,10 @@ describe('handover to an advisor (office open)', () => {
       expect(created.data).toMatchObject({ status: 'queued', language: 'uk', reason: 'requested' });
 
       expect((await call('POST', `/api/v1/escalations/${escalationId}/claim`, { token })).status).toBe(200);
+      // Before the advisor's first words, the person learns that a person has taken over.
+      const takenOver = await person.next((m) => m.type === 'message' && m.role === 'bot');
+      expect(takenOver.text).toContain('Консультант узяв вашу розмову');
+      expect(takenOver.escalation).toMatchObject({ id: escalationId, status: 'assigned' });
       expect((await call('POST', `/api/v1/escalations/${escalationId}/messages`, { token, body: { text: 'Добрий день, я Анна з ZEMIGRA.' } })).status).toBe(201);
       const live = await person.next((m) => m.role === 'advisor');
       expect(live.text).toBe('Добрий день, я Анна з ZEMIGRA.');

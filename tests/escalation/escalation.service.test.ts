@@ -22,6 +22,7 @@ function setup(delivery: Partial<PersonDelivery> = {}) {
     audit: new AuditLog(store.audit),
     delivery: {
       deliver: async (...args) => void calls.push(['deliver', ...args]),
+      takenOver: async (...args) => void calls.push(['takenOver', ...args]),
       handBack: async (...args) => void calls.push(['handBack', ...args]),
       ...delivery,
     },
@@ -95,7 +96,10 @@ describe('EscalationService', () => {
     expect(await code(service.sendMessage(escalation.id, admin, 'Hallo'))).toBe(403);
     const sent = await service.sendMessage(escalation.id, owner, 'مرحباً، أنا مستشارتك');
     expect(sent).toMatchObject({ role: 'advisor', text: 'مرحباً، أنا مستشارتك' });
-    expect(calls).toEqual([['deliver', escalation.conversationId, 'مرحباً، أنا مستشارتك', expect.any(Number)]]);
+    expect(calls).toEqual([
+      ['takenOver', escalation.conversationId, 'ar', expect.objectContaining({ id: escalation.id, status: 'assigned' })],
+      ['deliver', escalation.conversationId, 'مرحباً، أنا مستشارتك', expect.any(Number)],
+    ]);
     const { transcript } = await service.detail(escalation.id);
     expect(transcript.map((l) => [l.role, l.text])).toEqual([
       ['user', 'أريد التحدث مع مستشار'],
@@ -118,7 +122,7 @@ describe('EscalationService', () => {
     expect(await code(service.resolve(a.id, owner))).toBe(409);
     expect(await code(service.returnToBot(a.id, owner))).toBe(409);
     expect((await service.returnToBot(b.id, admin)).status).toBe('returned');
-    expect(calls).toEqual([
+    expect(calls.filter(([kind]) => kind === 'handBack')).toEqual([
       ['handBack', a.conversationId, 'ar', 'resolved'],
       ['handBack', b.conversationId, 'ar', 'returned'],
     ]);
@@ -144,7 +148,8 @@ describe('EscalationService', () => {
   });
 
   it('keeps the stored message and the status change when the live push fails', async () => {
-    const failing = { deliver: async () => Promise.reject(new Error('socket gone')), handBack: async () => Promise.reject(new Error('socket gone')) };
+    const gone = async () => Promise.reject(new Error('socket gone'));
+    const failing = { deliver: gone, takenOver: gone, handBack: gone };
     const { store, service, advisor, open } = setup(failing);
     const owner = await advisor();
     const escalation = await open();

@@ -13,6 +13,7 @@ describe('escalation routes over HTTP', () => {
       {
         personDelivery: () => ({
           deliver: async (...args) => void pushed.push(['deliver', ...args]),
+          takenOver: async (conversationId, language, escalation) => void pushed.push(['takenOver', conversationId, language, escalation.status]),
           handBack: async (...args) => void pushed.push(['handBack', ...args]),
         }),
       },
@@ -109,6 +110,9 @@ describe('escalation routes over HTTP', () => {
     expect(sent.status).toBe(201);
     expect(sent.body.message).toEqual({ role: 'advisor', text: 'Добрий день! ADVISOR-TEXT', createdAt: expect.any(String) });
     expect(pushed).toContainEqual(['deliver', sessionId, 'Добрий день! ADVISOR-TEXT', expect.any(Number)]);
+    // The person was told first that a person has taken over, in their language.
+    expect(pushed.findIndex((p) => p[0] === 'takenOver')).toBeLessThan(pushed.findIndex((p) => p[0] === 'deliver'));
+    expect(pushed).toContainEqual(['takenOver', sessionId, 'uk', 'assigned']);
 
     // While the advisor owns the conversation the bot is silent and the person's message goes to the advisor.
     const meanwhile = await postJson(`${running.baseUrl}/api/v1/chat`, { text: 'Дякую! Скільки коштує визнання? PERSON-AGAIN', sessionId });
