@@ -10,6 +10,8 @@ export type Translate = TFunction;
  * (`forLanguage`) instead of switching a global language, which would leak between concurrent users.
  */
 export class Texts {
+  private readonly translators = new Map<string, Translate>();
+
   private constructor(
     private readonly instance: i18n,
     private readonly codes: LanguageCode[],
@@ -49,7 +51,10 @@ export class Texts {
   }
 
   forLanguage(language: LanguageCode, namespace = 'chat'): Translate {
-    return this.instance.getFixedT(language, namespace);
+    const id = `${language}\u0000${namespace}`;
+    let translate = this.translators.get(id);
+    if (!translate) this.translators.set(id, (translate = remembering(this.instance.getFixedT(language, namespace))));
+    return translate;
   }
 
   has(language: LanguageCode, key: string, namespace = 'chat'): boolean {
@@ -60,4 +65,20 @@ export class Texts {
   bundle(language: LanguageCode, namespace: string): Record<string, unknown> | undefined {
     return this.instance.getResourceBundle(language, namespace) as Record<string, unknown> | undefined;
   }
+}
+
+/**
+ * The texts do not change while the service runs, and every answer looks up several (buttons,
+ * next steps): a key asked for without options is translated once. Keys come from our code and
+ * content, never from what people type, so the cache stays small.
+ */
+function remembering(translate: TFunction): Translate {
+  const known = new Map<string, string>();
+  const remembered = (key: unknown, ...rest: unknown[]): unknown => {
+    if (typeof key !== 'string' || rest.length > 0) return (translate as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+    let text = known.get(key);
+    if (text === undefined) known.set(key, (text = String(translate(key))));
+    return text;
+  };
+  return remembered as unknown as Translate;
 }

@@ -176,7 +176,8 @@ export class NluService {
   }
 
   private analysePayload(payload: Payload, session: SessionLanguage): NluResult {
-    const language = session.language ?? this.languages[0];
+    // A button pressed before any language is known (a REST client's first message): the service's default.
+    const language = session.language ?? this.detector.defaultLanguage;
     const detected: LanguageGuess = { language, confidence: 0, basis: 'session' };
     const name = this.payloadIntent(payload);
     const intent = { name, confidence: 1 };

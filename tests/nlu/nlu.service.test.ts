@@ -54,6 +54,8 @@ describe('NLU on the real training data', () => {
     const result = nlu.analyse('profession:nurse', { language: 'ru', chosen: false });
     expect(result.language).toBe('ru');
     expect(result.entities).toEqual([{ type: 'profession', value: 'nurse', text: 'nurse' }]);
+    // Before any language is known, a button answers in the service's default language (de here).
+    expect(nlu.analyse('intent:thanks', { language: null, chosen: false }).language).toBe('de');
   });
 });
 

@@ -42,7 +42,7 @@ export class LanguageDetector {
 
   constructor(
     languages: LanguageInfo[],
-    private readonly defaultLanguage: LanguageCode,
+    readonly defaultLanguage: LanguageCode,
   ) {
     this.codes = languages.map((l) => l.code);
     for (const l of languages) this.scriptOf.set(l.code, l.script);
