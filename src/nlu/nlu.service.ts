@@ -138,6 +138,11 @@ export class NluService {
     return this.classifier.intentNames;
   }
 
+  /** The entities of a text without classifying it (a place the person named earlier, say). */
+  entities(text: string): NluResult['entities'] {
+    return this.extractor.extract(tokenise(text));
+  }
+
   detectLanguage(text: string, sessionLanguage?: LanguageCode | null): LanguageGuess {
     return this.detector.detect(text, sessionLanguage);
   }

@@ -57,6 +57,27 @@ describe('recognition finder for every profession in every language', () => {
   });
 });
 
+describe('chamber of crafts from a place named earlier in the conversation', () => {
+  let running: RunningService;
+  beforeAll(async () => {
+    running = await startService({ CHAT_RATE_LIMIT_PER_MINUTE: '0' });
+  });
+  afterAll(() => running.close());
+
+  it('uses the place the person named before, and a place in the message itself first', async () => {
+    const url = `${running.baseUrl}/api/v1/chat`;
+    const first = await postJson(url, { text: 'Hallo, ich wohne in Wernigerode.' });
+    const sessionId = first.body.sessionId;
+    const text = async (message: string) => (await postJson(url, { text: message, sessionId })).body.messages.map((m: { text: string }) => m.text).join('\n');
+    const baker = await text('Ich bin Bäcker aus Eritrea. Wer erkennt meinen Abschluss an?');
+    expect(baker).toContain('Handwerkskammer Magdeburg');
+    expect(baker).not.toContain('Handwerkskammer Halle');
+    const moving = await text('Und wenn ich als Bäcker nach Zeitz ziehe?');
+    expect(moving).toContain('Handwerkskammer Halle (Saale)');
+    expect(moving).not.toContain('Handwerkskammer Magdeburg');
+  });
+});
+
 describe('chambers of crafts by place', () => {
   const places = loadEntityFile(path.join(ROOT, 'intents', 'entities', 'places.yaml')).map((p) => p.id);
 

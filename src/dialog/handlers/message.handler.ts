@@ -7,6 +7,7 @@ import type { Texts } from '../../i18n/i18n';
 import { guidePayload } from '../../knowledge/guide-answers';
 import type { GuideBook } from '../../knowledge/guides';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base';
+import type { NluService } from '../../nlu/nlu.service';
 import { AMBIGUOUS_PROFESSION, type ReferenceData } from '../../knowledge/reference-data';
 import type { Conversation, ConversationRepository } from '../../storage/store';
 import { toBotkitMessage } from '../botkit-message';
@@ -20,6 +21,8 @@ const PROFESSION_INTENTS = new Set(['recognition.authority', 'recognition.need',
 const ASK_PROFESSION_INTENTS = new Set(['recognition.authority']);
 /** Messages read back to find the bot's previous reply (a turn stores the question and one or two replies). */
 const RECENT_MESSAGES = 4;
+/** How far back a place the person named counts for the chamber of their area ("I live in Zeitz" … "I am a baker"). */
+const PLACE_LOOKBACK_MESSAGES = 20;
 /** Answers that offer the topic buttons so the person can go on. */
 const WITH_TOPICS = new Set(['greeting', 'thanks', 'bot.capabilities']);
 
@@ -31,6 +34,7 @@ export interface MessageHandlerDeps {
   reference: ReferenceData;
   guides: GuideBook;
   texts: Texts;
+  nlu: Pick<NluService, 'entities'>;
 }
 
 /**
@@ -67,7 +71,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     const ambiguous = nlu.entities.find((e) => e.type === AMBIGUOUS_PROFESSION);
     if (profession && wantsProfessionAnswer) {
       if (!PROFESSION_INTENTS.has(intent)) nlu.intent = { name: 'recognition.authority', confidence: 1 };
-      const place = nlu.entities.find((e) => e.type === 'place')?.value;
+      const place = nlu.entities.find((e) => e.type === 'place')?.value ?? (await placeNamedBefore(deps, turn.conversation));
       return reply(deps.composer.profession(profession, language, t, place));
     }
     // "Mechaniker" names several professions with different bodies: ask which one.
@@ -95,4 +99,15 @@ async function previousReplyUnanswered(conversations: ConversationRepository, co
   const recent = await conversations.listMessages(conversation.id, Math.max(0, conversation.lastSeq - RECENT_MESSAGES), RECENT_MESSAGES);
   const lastBot = recent.filter((m) => m.seq <= conversation.lastSeq && m.role === 'bot').pop();
   return Boolean(lastBot?.unanswered);
+}
+
+/** The place the person named most recently in the conversation's last messages, if any. */
+async function placeNamedBefore(deps: MessageHandlerDeps, conversation: Conversation): Promise<string | undefined> {
+  const recent = await deps.conversations.listMessages(conversation.id, Math.max(0, conversation.lastSeq - PLACE_LOOKBACK_MESSAGES), PLACE_LOOKBACK_MESSAGES);
+  for (const message of recent.reverse()) {
+    if (message.role !== 'user') continue;
+    const place = deps.nlu.entities(message.text).find((e) => e.type === 'place');
+    if (place) return place.value;
+  }
+  return undefined;
 }
