@@ -44,8 +44,11 @@ async function main(): Promise<void> {
     rssMb: Math.round(process.memoryUsage().rss / 1e6),
     targets: { p99Us: TARGET_P99_US },
   };
-  fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'bench', 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  // Merged like service.bench.ts does, so running this part alone keeps the service figures.
+  const file = path.join(root, 'bench', 'results', 'latest.json');
+  const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ ...previous, ...result }, null, 2) + '\n');
   console.table({
     'content load + training (ms)': result.contentLoadAndTrainMs,
     'NLU + retrieval p50 (µs)': result.inProcess.p50Us,
