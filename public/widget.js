@@ -17,6 +17,7 @@
   var CURSOR = /^\d{1,15}$/;
   var OPEN_STATUSES = { queued: 'waiting', assigned: 'withAdvisor', callback: 'callbackWaiting' };
   var ADVISOR_PAYLOAD = 'intent:handoff.request';
+  var CONTACT_PLACEHOLDER = '[callback contact]';
   var FEEDBACK = /^feedback:/;
   var ERRORS = { rate_limited: 'errorBusy', store_unavailable: 'errorUnavailable', not_ready: 'errorUnavailable' };
   var PAGE_SIZE = 200;
@@ -313,6 +314,8 @@
     if (m.role === 'advisor') item.appendChild(el('p', { className: 'from', t: 'advisor' }));
     else item.appendChild(el('span', { className: 'zc-sr', t: m.role === 'user' ? 'you' : 'bot' }));
     if (m.role === 'bot') richText(body, m.text);
+    // The transcript keeps no callback number or address, only this mark (src/dialog/middleware/nlu.middleware.ts).
+    else if (m.role === 'user' && m.text === CONTACT_PLACEHOLDER) body.appendChild(el('em', { t: 'contactGiven' }));
     else body.textContent = m.text;
     item.appendChild(body);
     if (m.sources && m.sources.length) {

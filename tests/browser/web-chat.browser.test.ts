@@ -297,6 +297,7 @@ describeWithBrowser('web chat page and widget in a browser', () => {
     const login = await postJson(`${running.baseUrl}/api/v1/auth/login`, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
     const auth = { authorization: `Bearer ${login.body.token}` };
     expect((await postJson(`${running.baseUrl}/api/v1/escalations/${escalation!.id}/claim`, {}, auth)).status).toBe(200);
+    await page.locator('#log li.bot', { hasText: 'hat Ihr Gespräch übernommen' }).waitFor();
     await postJson(`${running.baseUrl}/api/v1/escalations/${escalation!.id}/messages`, { text: `Guten Tag, hier ist die Beratung. ${XSS}` }, auth);
 
     const advisorLine = page.locator('#log li.advisor', { hasText: 'Guten Tag, hier ist die Beratung.' });
@@ -320,6 +321,27 @@ describeWithBrowser('web chat page and widget in a browser', () => {
     await page.locator('#log li.bot', { hasText: 'an mich, den Chatbot, zurückgegeben' }).waitFor();
     await page.locator('#handover[hidden]').waitFor({ state: 'attached' });
     expect(await page.evaluate('typeof window.__xss')).toBe('undefined');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  test('callback: the contact is given with consent, and after a reload the history shows a note, not the number', async () => {
+    const page = await openChat();
+    await accept(page);
+    await page.getByRole('button', { name: 'Mit der Beratung sprechen' }).click();
+    await page.locator('#handover', { hasText: 'Warten auf die Beratung' }).waitFor();
+    await page.getByRole('button', { name: 'Kontakt für Rückruf hinterlassen' }).click();
+    await page.locator('#log li.bot', { hasText: 'Sind Sie einverstanden?' }).waitFor();
+    await page.getByRole('button', { name: 'Ja, einverstanden' }).click();
+    await page.locator('#log li.bot', { hasText: 'Bitte schreiben Sie Ihre Telefonnummer' }).waitFor();
+    await ask(page, '+49 391 555 0101');
+    await page.locator('#log li.bot', { hasText: 'Die Beratung meldet sich bei Ihnen' }).waitFor();
+
+    await page.reload();
+    const note = page.locator('#log li.user em', { hasText: 'Kontakt für den Rückruf – nicht im Chatverlauf gespeichert' });
+    await note.waitFor();
+    expect(await page.locator('#log').textContent()).not.toContain('391 555');
+    expect(await page.locator('#log').textContent()).not.toContain('[callback contact]');
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 40_000);
