@@ -18,6 +18,7 @@
   var OPEN_STATUSES = { queued: 'waiting', assigned: 'withAdvisor', callback: 'callbackWaiting' };
   var ADVISOR_PAYLOAD = 'intent:handoff.request';
   var CONTACT_PLACEHOLDER = '[callback contact]';
+  var FOCUSABLE = 'button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])';
   var FEEDBACK = /^feedback:/;
   var ERRORS = { rate_limited: 'errorBusy', store_unavailable: 'errorUnavailable', not_ready: 'errorUnavailable' };
   var PAGE_SIZE = 200;
@@ -607,6 +608,20 @@
     log.scrollTop = log.scrollHeight;
     connect();
   }
+  /** A modal panel (full screen on a phone) keeps Tab inside: the page behind is out of sight. */
+  function keepFocusInside(event) {
+    if ($('chat').getAttribute('aria-modal') !== 'true') return;
+    var items = Array.prototype.filter.call($('chat').querySelectorAll(FOCUSABLE), function (node) {
+      return !node.disabled && node.getClientRects().length > 0;
+    });
+    if (!items.length) return;
+    var first = items[0];
+    var last = items[items.length - 1];
+    var wrapTo = event.shiftKey ? (event.target === first ? last : null) : event.target === last ? first : null;
+    if (!wrapTo) return;
+    event.preventDefault();
+    wrapTo.focus();
+  }
   function launcherText(key) {
     var text = $('launcher-text');
     text.setAttribute('data-t', key);
@@ -651,6 +666,7 @@
     $('confirm-yes').addEventListener('click', deleteChat);
     $('confirm-no').addEventListener('click', function () { hideConfirm(true); });
     $('chat').addEventListener('keydown', function (event) {
+      if (event.key === 'Tab') return keepFocusInside(event);
       if (event.key !== 'Escape') return;
       if (!$('confirm').hidden) hideConfirm(true);
       else if (!PAGE) closePanel();

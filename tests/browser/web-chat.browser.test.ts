@@ -399,6 +399,39 @@ describeWithBrowser('web chat page and widget in a browser', () => {
     await page.close();
   }, 30_000);
 
+  test('on a phone the open widget is modal: Tab and Shift+Tab stay inside it', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize(PHONE);
+    await page.goto(`${partner.origin}/`);
+    // The test before may have left the panel open on this origin (the widget remembers that).
+    const launcher = page.locator('#launcher');
+    await launcher.waitFor({ state: 'attached' });
+    if ((await launcher.getAttribute('aria-expanded')) !== 'true') await launcher.click();
+    const dialog = page.getByRole('dialog', { name: 'Консультаційний чат ZEMIGRA' });
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
+    if (await page.locator('#privacy-accept').isVisible()) await page.locator('#privacy-accept').click();
+    await page.locator('#input').focus();
+    // Where the focus is, seen through the widget's shadow root: an id inside the panel, or null.
+    const focusedInPanel = () =>
+      page.evaluate<string | null>(`(() => { const root = document.querySelector('[data-zemigra-chat]').shadowRoot; const a = root.activeElement; return a && root.getElementById('chat').contains(a) ? (a.id || a.tagName) : null; })()`);
+    const visited = new Set<string>();
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await focusedInPanel();
+      expect(focused).not.toBeNull();
+      visited.add(focused!);
+    }
+    // It went round, not just stayed on one control.
+    expect(visited.size).toBeGreaterThan(3);
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Shift+Tab');
+      expect(await focusedInPanel()).not.toBeNull();
+    }
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 30_000);
+
   test('the widget stays away from an origin the service does not allow', async () => {
     const page = await browser.context.newPage();
     // Same partner server, but as 127.0.0.1: not in CORS_ORIGINS.
