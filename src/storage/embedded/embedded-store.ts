@@ -207,9 +207,17 @@ export class EmbeddedStore implements Store {
   }
 
   private compact(): void {
-    // The snapshot notes, line by line, which message each line holds, so the refs can follow their lines.
-    const refs: (MessageRef | null)[] = [];
-    const extents = this.journal.rewrite(this.snapshot(refs));
+    // Message refs follow their lines: the rewrite reports each line's new extent, in the order written.
+    const refs: (MessageRef | undefined)[] = [];
+    const snapshot = this.snapshot();
+    const extents = this.journal.rewrite(
+      (function* () {
+        for (const { entry, ref } of snapshot) {
+          refs.push(ref);
+          yield entry;
+        }
+      })(),
+    );
     extents.forEach((extent, i) => {
       const ref = refs[i];
       if (!ref) return;
@@ -219,21 +227,16 @@ export class EmbeddedStore implements Store {
     this.entriesSinceCompaction = 0;
   }
 
-  /** Every live record as journal entries; `refs[i]` is the message ref of entry i (null for other entries). */
-  private *snapshot(refs: (MessageRef | null)[]): Iterable<Entry> {
+  /** Every live record as a journal entry, with the ref of each message entry. */
+  private *snapshot(): Iterable<{ entry: Entry; ref?: MessageRef }> {
     for (const conversation of this.conversationsById.values()) {
-      refs.push(null);
-      yield { t: 'conversation', d: conversation };
-      for (const ref of this.messagesByConversation.get(conversation.id) ?? []) {
-        refs.push(ref);
-        yield { t: 'message', d: this.readMessage(ref) };
-      }
+      yield { entry: { t: 'conversation', d: conversation } };
+      for (const ref of this.messagesByConversation.get(conversation.id) ?? []) yield { entry: { t: 'message', d: this.readMessage(ref) }, ref };
     }
-    refs.push(...Array<null>(this.state.size + this.advisorsById.size + this.escalationsById.size + this.auditLog.length).fill(null));
-    for (const [k, v] of this.state) yield { t: 'state', k, v };
-    for (const advisor of this.advisorsById.values()) yield { t: 'advisor', d: advisor };
-    for (const escalation of this.escalationsById.values()) yield { t: 'escalation', d: escalation };
-    for (const entry of this.auditLog) yield { t: 'audit', d: entry };
+    for (const [k, v] of this.state) yield { entry: { t: 'state', k, v } };
+    for (const advisor of this.advisorsById.values()) yield { entry: { t: 'advisor', d: advisor } };
+    for (const escalation of this.escalationsById.values()) yield { entry: { t: 'escalation', d: escalation } };
+    for (const entry of this.auditLog) yield { entry: { t: 'audit', d: entry } };
   }
 
   // Stored records are never mutated, only replaced; callers get copies so they cannot change them either.
