@@ -9,7 +9,7 @@ import type { GuideBook } from '../../knowledge/guides';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base';
 import type { NluService } from '../../nlu/nlu.service';
 import { AMBIGUOUS_PROFESSION, type ReferenceData } from '../../knowledge/reference-data';
-import type { Conversation, ConversationRepository } from '../../storage/store';
+import type { Conversation, ConversationRepository, StoredMessage } from '../../storage/store';
 import { toBotkitMessage } from '../botkit-message';
 import { GUIDE_DIALOG, type GuideDialogOptions } from '../dialogs/guide.dialog';
 import { PROFESSION_DIALOG } from '../dialogs/profession.dialog';
@@ -89,22 +89,26 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     const suggestions = deps.knowledge.suggestions({ language, text: message.text ?? '' });
     const fallback = deps.composer.fallback(suggestions, language, t);
     // The second miss in a row: offer a person instead of a third try.
-    if (!turn.escalation && (await previousReplyUnanswered(deps.conversations, turn.conversation))) return reply(deps.handoffReplies.offer('fallback', t, fallback));
+    if (!turn.escalation && (await previousReplyUnanswered(deps, turn.conversation))) return reply(deps.handoffReplies.offer('fallback', t, fallback));
     return reply(fallback);
   };
 }
 
+/** Up to `count` of the messages stored before this turn (`conversation` is as the turn began), oldest first. */
+async function messagesBefore(deps: MessageHandlerDeps, conversation: Conversation, count: number): Promise<StoredMessage[]> {
+  const recent = await deps.conversations.listMessages(conversation.id, Math.max(0, conversation.lastSeq - count), count);
+  return recent.filter((m) => m.seq <= conversation.lastSeq);
+}
+
 /** Whether the bot's last message before this turn could not answer either (see Reply.unanswered). */
-async function previousReplyUnanswered(conversations: ConversationRepository, conversation: Conversation): Promise<boolean> {
-  const recent = await conversations.listMessages(conversation.id, Math.max(0, conversation.lastSeq - RECENT_MESSAGES), RECENT_MESSAGES);
-  const lastBot = recent.filter((m) => m.seq <= conversation.lastSeq && m.role === 'bot').pop();
+async function previousReplyUnanswered(deps: MessageHandlerDeps, conversation: Conversation): Promise<boolean> {
+  const lastBot = (await messagesBefore(deps, conversation, RECENT_MESSAGES)).filter((m) => m.role === 'bot').pop();
   return Boolean(lastBot?.unanswered);
 }
 
 /** The place the person named most recently in the conversation's last messages, if any. */
 async function placeNamedBefore(deps: MessageHandlerDeps, conversation: Conversation): Promise<string | undefined> {
-  const recent = await deps.conversations.listMessages(conversation.id, Math.max(0, conversation.lastSeq - PLACE_LOOKBACK_MESSAGES), PLACE_LOOKBACK_MESSAGES);
-  for (const message of recent.reverse()) {
+  for (const message of (await messagesBefore(deps, conversation, PLACE_LOOKBACK_MESSAGES)).reverse()) {
     if (message.role !== 'user') continue;
     const place = deps.nlu.entities(message.text).find((e) => e.type === 'place');
     if (place) return place.value;
