@@ -9,7 +9,7 @@ import { personEscalation, TURN_STATE_KEY, type TurnInfo } from '../dialog/turn'
 import { AppError } from '../errors/app-error';
 import type { ConversationExporter } from '../privacy/conversation-export';
 import type { ConversationRepository, Escalation, Source, StoredMessage } from '../storage/store';
-import { sendConversationExport } from './privacy.routes';
+import { noConversation, sendConversationExport } from './privacy.routes';
 import { rateLimitBy, rateLimitPerIp } from './rate-limit';
 import { jsonBody, parseOr400, route, sessionIdParam } from './validation';
 
@@ -104,7 +104,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
       const sessionId = await authorisedSession(req, deps.conversations);
       const document = await deps.exporter.export(sessionId);
       // Erased between the token check and the export.
-      if (!document) throw new AppError('not_found', 'No conversation with this session id.');
+      if (!document) throw noConversation();
       sendConversationExport(res, document);
     }),
   );
@@ -128,7 +128,7 @@ async function authorisedSession(req: Request, conversations: ConversationReposi
   const token = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header)?.[1];
   if (!token) throw new AppError('unauthorized');
   const conversation = await conversations.get(sessionId);
-  if (!conversation) throw new AppError('not_found', 'No conversation with this session id.');
+  if (!conversation) throw noConversation();
   if (!tokenMatches(conversation.tokenHash, token)) throw new AppError('unauthorized');
   return sessionId;
 }

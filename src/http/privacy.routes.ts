@@ -13,6 +13,11 @@ export interface AdminConversationRouteDeps {
   auditLog: AuditLog;
 }
 
+/** The 404 of every route addressed by a session id that has no conversation (never had one, or erased). */
+export function noConversation(): AppError {
+  return new AppError('not_found', 'No conversation with this session id.');
+}
+
 /**
  * Sends an export as a file download: `attachment` so browsers save it rather than show personal data
  * in a tab, `no-store` so no cache on the way keeps a copy.
@@ -37,7 +42,7 @@ export function adminConversationRoutes(deps: AdminConversationRouteDeps): Route
     route(async (req, res) => {
       const sessionId = sessionIdParam(req.params.sessionId);
       const document = await deps.exporter.export(sessionId);
-      if (!document) throw new AppError('not_found', 'No conversation with this session id.');
+      if (!document) throw noConversation();
       // Audited before it is sent: an export the log cannot account for is not handed out.
       await deps.auditLog.record(currentAdvisor(res).id, 'conversation.export', sessionId, {
         messages: document.messages.length,
@@ -53,10 +58,10 @@ export function adminConversationRoutes(deps: AdminConversationRouteDeps): Route
     route(async (req, res) => {
       const sessionId = sessionIdParam(req.params.sessionId);
       const conversation = await deps.conversations.get(sessionId);
-      if (!conversation) throw new AppError('not_found', 'No conversation with this session id.');
+      if (!conversation) throw noConversation();
       // Counted before, because afterwards there is nothing left to count.
       const escalations = (await deps.escalations.listByConversation(sessionId)).length;
-      if (!(await deps.conversations.erase(sessionId))) throw new AppError('not_found', 'No conversation with this session id.');
+      if (!(await deps.conversations.erase(sessionId))) throw noConversation();
       await deps.auditLog.record(currentAdvisor(res).id, 'conversation.erase', sessionId, { messages: conversation.lastSeq, escalations });
       res.status(204).end();
     }),
