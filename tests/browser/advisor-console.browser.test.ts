@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { describeWithBrowser, launchBrowser, type TestBrowser } from '../helpers/browser';
+import { collectPageErrors, describeWithBrowser, launchBrowser, type TestBrowser } from '../helpers/browser';
 import { startService, type RunningService } from '../helpers/service';
 
 const ADMIN_EMAIL = 'leitung@zemigra.example';
@@ -44,16 +44,12 @@ async function waitForLiveStream(page: Page) {
 describeWithBrowser('advisor console in a browser', () => {
   let running: RunningService;
   let browser: TestBrowser;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     [running, browser] = await Promise.all([startService({ ADMIN_EMAIL, ADMIN_PASSWORD }), launchBrowser()]);
     browser.context.setDefaultTimeout(5000);
-    browser.context.on('weberror', (e) => pageErrors.push(e.error().message));
-    browser.context.on('console', (m) => {
-      // CSP violations and script errors both surface as console errors.
-      if (m.type() === 'error') pageErrors.push(`${m.text()} (${m.location().url})`);
-    });
+    pageErrors = collectPageErrors(browser.context);
   }, 30_000);
 
   beforeEach(() => {

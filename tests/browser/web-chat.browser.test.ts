@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { describeWithBrowser, launchBrowser, type TestBrowser } from '../helpers/browser';
+import { collectPageErrors, describeWithBrowser, launchBrowser, type TestBrowser } from '../helpers/browser';
 import { ROOT, postJson, startService, type RunningService } from '../helpers/service';
 
 const ADMIN_EMAIL = 'webchat@zemigra.example';
@@ -54,7 +54,7 @@ describeWithBrowser('web chat page and widget in a browser', () => {
   let running: RunningService;
   let browser: TestBrowser;
   let partner: Awaited<ReturnType<typeof startPartnerSite>>;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     partner = await startPartnerSite();
@@ -64,13 +64,8 @@ describeWithBrowser('web chat page and widget in a browser', () => {
     ]);
     partner.setService(running.baseUrl);
     browser.context.setDefaultTimeout(8000);
-    browser.context.on('weberror', (e) => pageErrors.push(e.error().message));
-    browser.context.on('console', (m) => {
-      // CSP violations and script errors both surface as console errors.
-      // Not counted: the browser asking for a favicon, and axe's own probing of the partner page's CSP.
-      const url = m.location().url;
-      if (m.type() === 'error' && !/favicon\.ico|__axe\.min\.js/.test(url)) pageErrors.push(`${m.text()} (${url})`);
-    });
+    // Not counted: the browser asking for a favicon, and axe's own probing of the partner page's CSP.
+    pageErrors = collectPageErrors(browser.context, /favicon\.ico|__axe\.min\.js/);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
   }, 30_000);
 

@@ -38,6 +38,21 @@ export function describeWithBrowser(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
+/**
+ * Script errors and console errors of every page of `context`, as they happen (CSP violations and
+ * script errors both surface as console errors). Console errors from URLs matching `ignore` are left
+ * out. Tests empty the list in beforeEach and expect it empty at the end.
+ */
+export function collectPageErrors(context: BrowserContext, ignore?: RegExp): string[] {
+  const errors: string[] = [];
+  context.on('weberror', (e) => errors.push(e.error().message));
+  context.on('console', (m) => {
+    const url = m.location().url;
+    if (m.type() === 'error' && !ignore?.test(url)) errors.push(`${m.text()} (${url})`);
+  });
+  return errors;
+}
+
 /** Headless Chromium with a fresh profile, removed again on close. */
 export async function launchBrowser(): Promise<TestBrowser> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-chromium-'));
