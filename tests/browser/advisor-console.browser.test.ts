@@ -50,7 +50,7 @@ describeWithBrowser('advisor console in a browser', () => {
     [running, browser] = await Promise.all([startService({ ADMIN_EMAIL, ADMIN_PASSWORD }), launchBrowser()]);
     browser.context.setDefaultTimeout(5000);
     pageErrors = collectPageErrors(browser.context);
-  }, 30_000);
+  });
 
   beforeEach(() => {
     pageErrors.length = 0;

@@ -15,7 +15,7 @@ describeWithBrowser('handover from the web chat to the advisor console', () => {
   beforeAll(async () => {
     [running, browser] = await Promise.all([startService({ ADMIN_EMAIL, ADMIN_PASSWORD, OFFICE_HOURS: 'always' }), launchBrowser()]);
     browser.context.setDefaultTimeout(8000);
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { closeAfterFile } from '../helpers/after-file';
 import { collectPageErrors, describeWithBrowser, launchBrowser, type TestBrowser } from '../helpers/browser';
 import { ROOT, postJson, startService, type RunningService } from '../helpers/service';
 
@@ -57,7 +58,7 @@ describeWithBrowser('web chat page and widget in a browser', () => {
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    partner = await startPartnerSite();
+    partner = await closeAfterFile(startPartnerSite());
     [running, browser] = await Promise.all([
       startService({ CORS_ORIGINS: partner.origin, ADMIN_EMAIL, ADMIN_PASSWORD, OFFICE_HOURS: 'always' }),
       launchBrowser(),
@@ -67,7 +68,7 @@ describeWithBrowser('web chat page and widget in a browser', () => {
     // Not counted: the browser asking for a favicon, and axe's own probing of the partner page's CSP.
     pageErrors = collectPageErrors(browser.context, /favicon\.ico|__axe\.min\.js/);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 30_000);
+  });
 
   beforeEach(() => {
     pageErrors.length = 0;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { closeAfterFile } from './after-file';
 
 /** Debian's Chromium; playwright-core never downloads a browser, so the tests use the system one. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -54,22 +55,26 @@ export function collectPageErrors(context: BrowserContext, ignore?: RegExp): str
 }
 
 /** Headless Chromium with a fresh profile, removed again on close. */
-export async function launchBrowser(): Promise<TestBrowser> {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1024, height: 768 },
-    locale: 'de-DE',
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    close: async () => {
-      await context.close();
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+export function launchBrowser(): Promise<TestBrowser> {
+  return closeAfterFile(
+    (async () => {
+      const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-chromium-'));
+      const context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1024, height: 768 },
+        locale: 'de-DE',
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      return {
+        context,
+        page,
+        close: async () => {
+          await context.close();
+          fs.rmSync(userDataDir, { recursive: true, force: true });
+        },
+      };
+    })(),
+  );
 }

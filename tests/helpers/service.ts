@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { createLogger, type Logger } from '../../src/logging/logger';
 import { createService, loadBrain, type Service, type ServiceOptions } from '../../src/service';
+import { closeAfterFile, removeAfterFile } from './after-file';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -22,16 +23,15 @@ const UNLIMITED = { SESSION_RATE_LIMIT_PER_MINUTE: '0', ADVISOR_RATE_LIMIT_PER_M
 
 /** The real service on a free port with a fresh data directory; silent unless a logger is given. */
 export async function startService(env: Record<string, string> = {}, options: ServiceOptions = {}, logger: Logger = createLogger('silent')): Promise<RunningService> {
-  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-test-'));
+  const dataDir = env.DATA_DIR ?? removeAfterFile(fs.mkdtempSync(path.join(os.tmpdir(), 'zemigra-test-')));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONTENT_DIR: ROOT, LOG_LEVEL: 'silent', ...UNLIMITED, ...env });
-  const service = await createService(config, logger, options);
-  const port = await service.listen();
-  return {
-    service,
-    baseUrl: `http://127.0.0.1:${port}`,
-    dataDir,
-    close: () => service.close(),
-  };
+  return closeAfterFile(
+    (async () => {
+      const service = await createService(config, logger, options);
+      const port = await service.listen();
+      return { service, baseUrl: `http://127.0.0.1:${port}`, dataDir, close: () => service.close() };
+    })(),
+  );
 }
 
 let brain: ReturnType<typeof loadBrain> | undefined;
