@@ -29,17 +29,20 @@ export class AnswerComposer {
     private readonly guides: GuideBook,
   ) {}
 
-  article(article: Article, language: LanguageCode, t: Translate): Reply {
+  /**
+   * A knowledge answer. `alsoAsked`: articles for what else the message seemed to ask ("How long does
+   * it take and what does it cost?"), offered before everything else.
+   */
+  article(article: Article, language: LanguageCode, t: Translate, alsoAsked: Article[] = []): Reply {
     const text = article.texts[language] ?? article.texts.de ?? Object.values(article.texts)[0];
     // A personal plan is the most useful next step where one exists for the topic: offer it first.
     const offers = [...new Set(article.intents.flatMap((intent) => this.guides.offeredFor(intent)))].map((g) => this.guideButton(g, language));
-    const related = article.related
-      .map((id) => this.knowledge.article(id))
-      .filter((a): a is Article => a !== undefined && a.texts[language] !== undefined)
-      .map((a) => ({ title: a.texts[language].title, payload: `article:${a.id}` }));
+    const button = (a: Article | undefined): QuickReply[] => (a && a.id !== article.id && a.texts[language] ? [{ title: a.texts[language].title, payload: `article:${a.id}` }] : []);
+    const also = alsoAsked.flatMap(button);
+    const related = article.related.filter((id) => !alsoAsked.some((a) => a.id === id)).flatMap((id) => button(this.knowledge.article(id)));
     return {
       text: `**${text.title}**\n\n${text.body}`,
-      quickReplies: [...offers, ...related, ...FEEDBACK_BUTTONS.map((b) => ({ title: t(b.title), payload: b.payload })), advisorButton(t)],
+      quickReplies: [...also, ...offers, ...related, ...FEEDBACK_BUTTONS.map((b) => ({ title: t(b.title), payload: b.payload })), advisorButton(t)],
       sources: article.sources,
     };
   }

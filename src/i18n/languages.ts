@@ -15,6 +15,8 @@ const languageSchema = z.object({
   script: z.enum(['Latn', 'Cyrl', 'Arab']),
   /** Stemmer id from src/nlu/text/stemmers.ts. */
   stemmer: z.string().min(1),
+  /** Words that join two questions in one message ("und", "and"): the NLU reads each clause on its own too. */
+  clauseJoiners: z.array(z.string().min(1)).optional(),
 });
 
 export type LanguageInfo = z.infer<typeof languageSchema>;

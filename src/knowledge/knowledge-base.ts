@@ -89,6 +89,11 @@ export class KnowledgeBase {
     return best && best.article.intents.includes(query.intent) ? best : undefined;
   }
 
+  /** The best article whose main topic is `intent`, even where another article fits the words better. */
+  mainArticleFor(query: RetrievalQuery & { intent: string }): Article | undefined {
+    return this.retrieve(query, Infinity).find((s) => s.article.intents[0] === query.intent)?.article;
+  }
+
   /** Articles whose words fit a message we could not classify: offered as "did you mean …". */
   suggestions(query: Omit<RetrievalQuery, 'intent'>, limit = 3): ScoredArticle[] {
     return this.retrieve({ ...query, intent: null }, limit).filter((s) => s.coverage >= RETRIEVAL_WEIGHTS.minSuggestionCoverage);

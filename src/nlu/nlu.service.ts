@@ -8,6 +8,7 @@ import { EntityExtractor, type Entity } from './entities/entity-extractor';
 import { decideIntent, FALLBACK_POLICY, type FallbackPolicy, type FallbackReason } from './fallback.policy';
 import { LanguageDetector, type LanguageDetectorSnapshot, type LanguageGuess } from './language/language-detector';
 import { TextAnalyser } from './text/analyser';
+import { splitClauses } from './text/clauses';
 import { tokenise, type Token } from './text/tokenise';
 
 export interface SessionLanguage {
@@ -26,6 +27,10 @@ const PROFESSION_INTENT = 'recognition.authority';
 const PAYLOAD = /^(article|intent|profession|guide|handoff|callback|feedback):([a-z0-9._-]{1,80})$/;
 /** Accepting a handover ("handoff:fallback") and the callback buttons are all the wish for a person. */
 const HANDOFF_INTENT = 'handoff.request';
+/** A clause shorter than this ("und dann?") is no question of its own. */
+const MIN_CLAUSE_WORDS = 2;
+/** How sure the classifier must be that a clause asks something else before the answer offers it. */
+const OTHER_QUESTION_CONFIDENCE = 0.5;
 /** Entity types the classifier sees as a placeholder rather than as the name itself. */
 const PLACEHOLDER_TYPES: ReadonlySet<string> = new Set(['profession', 'ambiguous_profession']);
 
@@ -82,6 +87,7 @@ export class NluService {
     private readonly articleIntents: Record<string, string>,
     private readonly guideIntents: Record<string, string>,
     readonly fallbackPolicy: Readonly<FallbackPolicy>,
+    private readonly clauseJoiners: ReadonlyMap<LanguageCode, readonly string[]>,
   ) {}
 
   static train(input: NluTrainingInput): NluService {
@@ -110,6 +116,7 @@ export class NluService {
       input.articleIntents ?? {},
       input.guideIntents ?? {},
       input.fallbackPolicy ?? FALLBACK_POLICY,
+      new Map(input.languages.map((l) => [l.code, l.clauseJoiners ?? []])),
     );
   }
 
@@ -131,15 +138,17 @@ export class NluService {
 
   /** The same trained models with another fallback policy (no retraining). */
   withFallbackPolicy(policy: Readonly<FallbackPolicy>): NluService {
-    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy);
+    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseJoiners);
   }
 
   get intents(): readonly string[] {
     return this.classifier.intentNames;
   }
 
-  /** The entities of a text without classifying it (a place the person named earlier, say). */
+  /** The entities of a stored message without classifying it (a place the person named earlier, say). */
   entities(text: string): NluResult['entities'] {
+    const payload = PAYLOAD.exec(text.trim());
+    if (payload) return payload[1] === 'profession' ? [professionEntity(payload[2])] : [];
     return this.extractor.extract(tokenise(text));
   }
 
@@ -167,6 +176,25 @@ export class NluService {
   }
 
   /**
+   * What else a message asks besides its intent ("Wie lange dauert es und was kostet es?"): every clause
+   * (splitClauses) is classified on its own; those clearly asking something else come back, best first.
+   */
+  otherQuestions(text: string, result: Pick<NluResult, 'intent' | 'detected'>): IntentScore[] {
+    const language = result.detected.language;
+    const clauses = splitClauses(text, this.clauseJoiners.get(language) ?? []);
+    if (clauses.length < 2) return [];
+    const found = new Map<string, IntentScore>();
+    for (const clause of clauses) {
+      const { prediction, wordCount } = this.classifyWords(tokenise(clause), language);
+      if (wordCount < MIN_CLAUSE_WORDS) continue;
+      const { intent } = decideIntent(prediction, wordCount, this.fallbackPolicy);
+      if (intent.name === OUT_OF_SCOPE || intent.name === result.intent.name || intent.confidence < OTHER_QUESTION_CONFIDENCE) continue;
+      if ((found.get(intent.name)?.confidence ?? 0) < intent.confidence) found.set(intent.name, intent);
+    }
+    return [...found.values()].sort((a, b) => b.confidence - a.confidence);
+  }
+
+  /**
    * Intent probabilities of a message before the fallback policy, exactly as `analyse` computes
    * them (language detected when not given). For choosing a fallback policy on validation data.
    */
@@ -186,7 +214,7 @@ export class NluService {
     const detected: LanguageGuess = { language, confidence: 0, basis: 'session' };
     const name = this.payloadIntent(payload);
     const intent = { name, confidence: 1 };
-    const entities = payload.kind === 'profession' ? [{ type: 'profession', value: payload.value, text: payload.value }] : [];
+    const entities = payload.kind === 'profession' ? [professionEntity(payload.value)] : [];
     return { language, detected, intent, ranking: [intent], entities, payload };
   }
 
@@ -208,4 +236,9 @@ export class NluService {
         return payload.value === 'helpful' ? 'thanks' : OUT_OF_SCOPE;
     }
   }
+}
+
+/** A profession chosen with a button ("profession:nurse"). */
+function professionEntity(id: string): Entity {
+  return { type: 'profession', value: id, text: id };
 }

@@ -21,6 +21,20 @@ describe('conversations', () => {
     expect(answer.body.sources.length).toBeGreaterThan(0);
   });
 
+  it('answers the first of two questions in one message and offers the second as the first button', async () => {
+    for (const text of ['How long does recognition take and what does it cost?', 'Wie lange dauert die Anerkennung und was kostet sie?']) {
+      const { body } = await postJson(url, { text });
+      expect(body.intent.name).toBe('recognition.duration');
+      expect(body.messages[0].quickReplies[0].payload).toBe('article:recognition-costs');
+    }
+  });
+
+  it('offers no second answer when the message asks one thing', async () => {
+    const { body } = await postJson(url, { text: 'Was kostet die Anerkennung?' });
+    expect(body.intent.name).toBe('recognition.costs');
+    expect(body.messages[0].quickReplies[0].payload).not.toBe('article:recognition-duration');
+  });
+
   it('answers a profession question at once when the profession is named, in Arabic', async () => {
     const { body } = await postJson(url, { text: 'أنا ممرضة من سوريا، من المسؤول عن الاعتراف بشهادتي؟' });
     expect(body.language).toBe('ar');

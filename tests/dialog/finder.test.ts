@@ -57,24 +57,70 @@ describe('recognition finder for every profession in every language', () => {
   });
 });
 
-describe('chamber of crafts from a place named earlier in the conversation', () => {
+describe('the finder remembers the profession and the place named earlier in the conversation', () => {
   let running: RunningService;
   beforeAll(async () => {
     running = await startService({ CHAT_RATE_LIMIT_PER_MINUTE: '0' });
   });
   afterAll(() => running.close());
 
-  it('uses the place the person named before, and a place in the message itself first', async () => {
+  /** A new conversation: sends its first message and returns a function that sends the next ones. */
+  async function conversation(first: string): Promise<{ firstAnswer: string; say(text: string): Promise<string> }> {
     const url = `${running.baseUrl}/api/v1/chat`;
-    const first = await postJson(url, { text: 'Hallo, ich wohne in Wernigerode.' });
-    const sessionId = first.body.sessionId;
-    const text = async (message: string) => (await postJson(url, { text: message, sessionId })).body.messages.map((m: { text: string }) => m.text).join('\n');
+    const joined = (body: { messages: { text: string }[] }) => body.messages.map((m) => m.text).join('\n');
+    const opening = await postJson(url, { text: first });
+    const sessionId = opening.body.sessionId;
+    return { firstAnswer: joined(opening.body), say: async (text) => joined((await postJson(url, { text, sessionId })).body) };
+  }
+
+  it('uses the place the person named before, and a place in the message itself first', async () => {
+    const { say: text } = await conversation('Hallo, ich wohne in Wernigerode.');
     const baker = await text('Ich bin Bäcker aus Eritrea. Wer erkennt meinen Abschluss an?');
     expect(baker).toContain('Handwerkskammer Magdeburg');
     expect(baker).not.toContain('Handwerkskammer Halle');
     const moving = await text('Und wenn ich als Bäcker nach Zeitz ziehe?');
     expect(moving).toContain('Handwerkskammer Halle (Saale)');
     expect(moving).not.toContain('Handwerkskammer Magdeburg');
+  });
+
+  it.each([
+    ['I am a nurse from Syria', 'Who is responsible?'],
+    ['Ich bin Krankenpfleger aus Syrien', 'Und wo muss ich hin?'],
+    ['profession:nurse', 'Where do I apply?'],
+  ])('answers "%s" … "%s" for that profession instead of asking for it again', async (first, followUp) => {
+    const { say } = await conversation(first);
+    const answer = await say(followUp);
+    expect(answer).toContain('Landesverwaltungsamt Sachsen-Anhalt');
+    expect(answer).toContain('Pflegefachfrau');
+  });
+
+  it.each([
+    ['Ich bin Bäcker aus Eritrea', 'Ich wohne in Zeitz', 'Handwerkskammer Halle (Saale)'],
+    ['I am a baker from Eritrea', 'I live in Wernigerode', 'Handwerkskammer Magdeburg'],
+    ['Я пекарь из Эритреи', 'Я живу в Галле', 'Handwerkskammer Halle (Saale)'],
+  ])('gives the chamber of the place the person tells after the profession: "%s" … "%s"', async (first, place, chamber) => {
+    const { firstAnswer, say } = await conversation(first);
+    expect(firstAnswer).toContain(' oder Handwerkskammer');
+    const answer = await say(place);
+    expect(answer).toContain(chamber);
+    expect(answer).not.toContain(' oder Handwerkskammer');
+  });
+
+  it('notes a place told without any question, instead of saying it did not understand', async () => {
+    for (const [text, noted] of [
+      ['Мы живём в Галле', 'Я учту ваше место'],
+      ['أعيش في هاله', 'سآخذ مكانك في الاعتبار'],
+      ['I live in Magdeburg', 'I will take your place into account'],
+    ]) {
+      const { firstAnswer } = await conversation(text);
+      expect(firstAnswer).toContain(noted);
+    }
+  });
+
+  it('does not carry the profession into a question on another topic', async () => {
+    const { say } = await conversation('Ich bin Krankenpfleger aus Syrien');
+    const answer = await say('Wo finde ich einen Deutschkurs in Halle?');
+    expect(answer).not.toContain('Landesverwaltungsamt');
   });
 });
 

@@ -57,6 +57,34 @@ describe('NLU on the real training data', () => {
     // Before any language is known, a button answers in the service's default language (de here).
     expect(nlu.analyse('intent:thanks', { language: null, chosen: false }).language).toBe('de');
   });
+
+  it('reads the entities of stored messages, buttons included', async () => {
+    const { nlu } = await sharedBrain();
+    expect(nlu.entities('profession:nurse')).toEqual([{ type: 'profession', value: 'nurse', text: 'nurse' }]);
+    expect(nlu.entities('article:recognition-costs')).toEqual([]);
+    expect(nlu.entities('Ich wohne in Zeitz')).toEqual([expect.objectContaining({ type: 'place', value: 'zeitz' })]);
+  });
+});
+
+describe('other questions in the same message', () => {
+  it.each([
+    ['Wie lange dauert die Anerkennung und was kostet sie?', 'recognition.costs'],
+    ['Welche Unterlagen brauche ich und wie lange dauert es?', 'recognition.documents'],
+    ['Сколько стоит признание и сколько оно длится?', 'recognition.duration'],
+  ])('finds the second question in "%s"', async (text, other) => {
+    const { nlu } = await sharedBrain();
+    const result = nlu.analyse(text, fresh);
+    const others = nlu.otherQuestions(text, result);
+    expect(others.map((o) => o.name)).toContain(other);
+    expect(others.map((o) => o.name)).not.toContain(result.intent.name);
+  });
+
+  it('finds none in a message that asks one thing, or whose other part is small talk', async () => {
+    const { nlu } = await sharedBrain();
+    for (const text of ['Was kostet die Anerkennung?', 'Hallo und danke', 'Welche Unterlagen und Übersetzungen brauche ich für den Antrag?']) {
+      expect(nlu.otherQuestions(text, nlu.analyse(text, fresh)).filter((o) => !['greeting', 'thanks'].includes(o.name))).toEqual([]);
+    }
+  });
 });
 
 describe('language detection', () => {

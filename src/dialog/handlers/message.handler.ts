@@ -6,8 +6,9 @@ import { OUT_OF_SCOPE } from '../../content/intent-files';
 import type { Texts } from '../../i18n/i18n';
 import { guidePayload } from '../../knowledge/guide-answers';
 import type { GuideBook } from '../../knowledge/guides';
+import type { Article } from '../../knowledge/articles';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base';
-import type { NluService } from '../../nlu/nlu.service';
+import type { NluResult, NluService } from '../../nlu/nlu.service';
 import { AMBIGUOUS_PROFESSION, type ReferenceData } from '../../knowledge/reference-data';
 import type { Conversation, ConversationRepository, StoredMessage } from '../../storage/store';
 import { toBotkitMessage } from '../botkit-message';
@@ -21,8 +22,14 @@ const PROFESSION_INTENTS = new Set(['recognition.authority', 'recognition.need',
 const ASK_PROFESSION_INTENTS = new Set(['recognition.authority']);
 /** Messages read back to find the bot's previous reply (a turn stores the question and one or two replies). */
 const RECENT_MESSAGES = 4;
-/** How far back a place the person named counts for the chamber of their area ("I live in Zeitz" … "I am a baker"). */
-const PLACE_LOOKBACK_MESSAGES = 20;
+/**
+ * How far back what the person named still counts: a place for the chamber of their area ("I live in
+ * Zeitz" … "I am a baker"), a profession for a follow-up ("I am a nurse" … "Where do I apply?").
+ */
+const LOOKBACK_MESSAGES = 20;
+/** Messages that ask nothing we answer: a short one with a place in it tells us where the person lives or works. */
+const NO_QUESTION_INTENTS = new Set([OUT_OF_SCOPE, 'greeting', 'goodbye', 'thanks']);
+const STATEMENT_MAX_WORDS = 8;
 /** Answers that offer the topic buttons so the person can go on. */
 const WITH_TOPICS = new Set(['greeting', 'thanks', 'bot.capabilities']);
 
@@ -34,7 +41,7 @@ export interface MessageHandlerDeps {
   reference: ReferenceData;
   guides: GuideBook;
   texts: Texts;
-  nlu: Pick<NluService, 'entities'>;
+  nlu: Pick<NluService, 'entities' | 'otherQuestions'>;
 }
 
 /**
@@ -63,26 +70,35 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       return bot.beginDialog(GUIDE_DIALOG, options);
     }
 
-    const professionId = nlu.entities.find((e) => e.type === 'profession')?.value;
-    const profession = professionId ? deps.reference.profession(professionId) : undefined;
+    const named = (type: string) => nlu.entities.find((e) => e.type === type)?.value;
+    const ambiguous = named(AMBIGUOUS_PROFESSION);
+    let earlier: Promise<NamedBefore> | undefined;
+    const namedEarlier = () => (earlier ??= namedBefore(deps, turn.conversation));
     // A profession named without a question we understand ("Ich bin Krankenschwester aus Syrien"),
     // or in answer to our question, is best served by the recognition card for it.
     const wantsProfessionAnswer = PROFESSION_INTENTS.has(intent) || options.askedForProfession || intent === OUT_OF_SCOPE;
-    const ambiguous = nlu.entities.find((e) => e.type === AMBIGUOUS_PROFESSION);
-    if (profession && wantsProfessionAnswer) {
+    // "Ich wohne in Zeitz" after the profession was named: the same card, now for that area.
+    const placeStatement = named('place') !== undefined && NO_QUESTION_INTENTS.has(intent) && isStatement(message.text ?? '');
+    // "Wer ist zuständig?" one message after "Ich bin Krankenpfleger" means the nurse's recognition.
+    const followsUp = (PROFESSION_INTENTS.has(intent) || placeStatement) && !ambiguous;
+    const professionId = named('profession') ?? (followsUp ? (await namedEarlier()).profession : undefined);
+    const profession = professionId ? deps.reference.profession(professionId) : undefined;
+    if (profession && (wantsProfessionAnswer || placeStatement)) {
       if (!PROFESSION_INTENTS.has(intent)) nlu.intent = { name: 'recognition.authority', confidence: 1 };
-      const place = nlu.entities.find((e) => e.type === 'place')?.value ?? (await placeNamedBefore(deps, turn.conversation));
+      const place = named('place') ?? (await namedEarlier()).place;
       return reply(deps.composer.profession(profession, language, t, place));
     }
     // "Mechaniker" names several professions with different bodies: ask which one.
-    if (ambiguous && wantsProfessionAnswer) return reply(deps.composer.chooseProfession(deps.reference.candidatesFor(ambiguous.value), language, t));
+    if (ambiguous && wantsProfessionAnswer) return reply(deps.composer.chooseProfession(deps.reference.candidatesFor(ambiguous), language, t));
     // We asked for the profession and still do not know it: say so instead of guessing.
     if (options.askedForProfession && (intent === OUT_OF_SCOPE || PROFESSION_INTENTS.has(intent))) return reply(deps.composer.unknownProfession(language, t));
     if (ASK_PROFESSION_INTENTS.has(intent) && !nlu.payload && !options.askedForProfession) return bot.beginDialog(PROFESSION_DIALOG, { language });
+    // Only where the person lives ("Я живу в Галле"), with nothing to answer yet: noted, not "not understood".
+    if (placeStatement && intent === OUT_OF_SCOPE) return reply(deps.composer.fixed('place.noted', language, t, true));
 
     if (intent !== OUT_OF_SCOPE) {
       const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '' });
-      if (found) return reply(deps.composer.article(found.article, language, t));
+      if (found) return reply(deps.composer.article(found.article, language, t, alsoAsked(deps, nlu, message.text ?? '')));
       const key = `answers.${intent.replace(/\./g, '_')}`;
       if (deps.texts.has(language, key)) return reply(deps.composer.fixed(key, language, t, WITH_TOPICS.has(intent)));
     }
@@ -106,12 +122,33 @@ async function previousReplyUnanswered(deps: MessageHandlerDeps, conversation: C
   return Boolean(lastBot?.unanswered);
 }
 
-/** The place the person named most recently in the conversation's last messages, if any. */
-async function placeNamedBefore(deps: MessageHandlerDeps, conversation: Conversation): Promise<string | undefined> {
-  for (const message of (await messagesBefore(deps, conversation, PLACE_LOOKBACK_MESSAGES)).reverse()) {
+/** A short message without a question mark: "Ich wohne in Halle", not "Wie wird das Wetter in Halle?". */
+function isStatement(text: string): boolean {
+  return !/[?؟]/u.test(text) && text.trim().split(/\s+/u).length <= STATEMENT_MAX_WORDS;
+}
+
+/** Articles for the other questions of a message ("Wie lange dauert es und was kostet es?"), see NluService.otherQuestions. */
+function alsoAsked(deps: MessageHandlerDeps, nlu: NluResult, text: string): Article[] {
+  return deps.nlu
+    .otherQuestions(text, nlu)
+    .flatMap((other) => deps.knowledge.mainArticleFor({ language: nlu.language, intent: other.name, text }) ?? []);
+}
+
+interface NamedBefore {
+  place?: string;
+  profession?: string;
+}
+
+/** The place and the profession the person named most recently in the conversation's last messages. */
+async function namedBefore(deps: MessageHandlerDeps, conversation: Conversation): Promise<NamedBefore> {
+  const found: NamedBefore = {};
+  for (const message of (await messagesBefore(deps, conversation, LOOKBACK_MESSAGES)).reverse()) {
     if (message.role !== 'user') continue;
-    const place = deps.nlu.entities(message.text).find((e) => e.type === 'place');
-    if (place) return place.value;
+    for (const entity of deps.nlu.entities(message.text)) {
+      if (entity.type === 'place') found.place ??= entity.value;
+      if (entity.type === 'profession') found.profession ??= entity.value;
+    }
+    if (found.place && found.profession) break;
   }
-  return undefined;
+  return found;
 }
