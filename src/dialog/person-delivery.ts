@@ -16,19 +16,17 @@ export interface LiveChannel {
  * messages from bot messages by `role`.
  */
 export function botPersonDelivery(channel: LiveChannel, conversations: ConversationRepository, texts: Texts, replies: HandoffReplies): PersonDelivery {
+  /** A bot message about the escalation: stored, then pushed with the escalation as the person sees it now. */
+  const tell = async (conversationId: string, language: LanguageCode, text: string, escalation: Escalation | null) => {
+    const stored = await conversations.appendMessage(conversationId, { role: 'bot', text, language });
+    channel.deliver(conversationId, { type: 'message', text, role: 'bot', escalation: escalation && personEscalation(escalation), language, cursor: String(stored.seq) });
+  };
   return {
     deliver: async (conversationId: string, text: string, seq: number) => {
       channel.deliver(conversationId, { type: 'message', text, role: 'advisor', cursor: String(seq) });
     },
-    takenOver: async (conversationId: string, language: LanguageCode, escalation: Escalation) => {
-      const reply = replies.takenOver(texts.forLanguage(language));
-      const stored = await conversations.appendMessage(conversationId, { role: 'bot', text: reply.text, language });
-      channel.deliver(conversationId, { type: 'message', text: reply.text, role: 'bot', escalation: personEscalation(escalation), language, cursor: String(stored.seq) });
-    },
-    handBack: async (conversationId: string, language: LanguageCode, kind: HandBackKind) => {
-      const reply = replies.handBack(kind, texts.forLanguage(language));
-      const stored = await conversations.appendMessage(conversationId, { role: 'bot', text: reply.text, language });
-      channel.deliver(conversationId, { type: 'message', text: reply.text, role: 'bot', escalation: null, language, cursor: String(stored.seq) });
-    },
+    takenOver: (conversationId: string, language: LanguageCode, escalation: Escalation) =>
+      tell(conversationId, language, replies.takenOver(texts.forLanguage(language)).text, escalation),
+    handBack: (conversationId: string, language: LanguageCode, kind: HandBackKind) => tell(conversationId, language, replies.handBack(kind, texts.forLanguage(language)).text, null),
   };
 }
