@@ -8,7 +8,7 @@ import { EntityExtractor, type Entity } from './entities/entity-extractor';
 import { decideIntent, FALLBACK_POLICY, type FallbackPolicy, type FallbackReason } from './fallback.policy';
 import { LanguageDetector, type LanguageDetectorSnapshot, type LanguageGuess } from './language/language-detector';
 import { TextAnalyser } from './text/analyser';
-import { splitClauses } from './text/clauses';
+import { clauseSplitter } from './text/clauses';
 import { tokenise, type Token } from './text/tokenise';
 
 export interface SessionLanguage {
@@ -87,7 +87,7 @@ export class NluService {
     private readonly articleIntents: Record<string, string>,
     private readonly guideIntents: Record<string, string>,
     readonly fallbackPolicy: Readonly<FallbackPolicy>,
-    private readonly clauseJoiners: ReadonlyMap<LanguageCode, readonly string[]>,
+    private readonly clauseSplitters: ReadonlyMap<LanguageCode, (text: string) => string[]>,
   ) {}
 
   static train(input: NluTrainingInput): NluService {
@@ -116,7 +116,7 @@ export class NluService {
       input.articleIntents ?? {},
       input.guideIntents ?? {},
       input.fallbackPolicy ?? FALLBACK_POLICY,
-      new Map(input.languages.map((l) => [l.code, l.clauseJoiners ?? []])),
+      new Map(input.languages.map((l) => [l.code, clauseSplitter(l.clauseJoiners ?? [])])),
     );
   }
 
@@ -138,7 +138,7 @@ export class NluService {
 
   /** The same trained models with another fallback policy (no retraining). */
   withFallbackPolicy(policy: Readonly<FallbackPolicy>): NluService {
-    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseJoiners);
+    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseSplitters);
   }
 
   get intents(): readonly string[] {
@@ -177,11 +177,11 @@ export class NluService {
 
   /**
    * What else a message asks besides its intent ("Wie lange dauert es und was kostet es?"): every clause
-   * (splitClauses) is classified on its own; those clearly asking something else come back, best first.
+   * (clauseSplitter) is classified on its own; those clearly asking something else come back, best first.
    */
   otherQuestions(text: string, result: Pick<NluResult, 'intent' | 'detected'>): IntentScore[] {
     const language = result.detected.language;
-    const clauses = splitClauses(text, this.clauseJoiners.get(language) ?? []);
+    const clauses = this.clauseSplitters.get(language)?.(text) ?? [];
     if (clauses.length < 2) return [];
     const found = new Map<string, IntentScore>();
     for (const clause of clauses) {

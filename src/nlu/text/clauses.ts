@@ -1,13 +1,16 @@
 /**
- * A message cut into its clauses: at the ends of sentences and at the language's joining words
+ * Cuts a message into its clauses: at the ends of sentences and at the language's joining words
  * (`clauseJoiners` in locales/<lang>/language.json: "und", "and", "и" …), so that "Wie lange dauert
- * es und was kostet es?" becomes two questions. Empty parts are dropped.
+ * es und was kostet es?" becomes two questions. Empty parts are dropped. Built once per language.
  */
-export function splitClauses(text: string, joiners: readonly string[]): string[] {
-  const sentences = text.split(/[?!.;؟\n]+/u);
-  if (joiners.length === 0) return sentences.map((s) => s.trim()).filter(Boolean);
-  const at = new RegExp(`(?:^|\\s)(?:${joiners.map(escape).join('|')})(?=\\s|$)`, 'iu');
-  return sentences.flatMap((s) => s.split(at)).map((s) => s.trim()).filter(Boolean);
+export function clauseSplitter(joiners: readonly string[]): (text: string) => string[] {
+  const at = joiners.length ? new RegExp(`(?:^|\\s)(?:${joiners.map(escape).join('|')})(?=\\s|$)`, 'iu') : null;
+  return (text) =>
+    text
+      .split(/[?!.;؟\n]+/u)
+      .flatMap((sentence) => (at ? sentence.split(at) : [sentence]))
+      .map((clause) => clause.trim())
+      .filter(Boolean);
 }
 
 function escape(word: string): string {

@@ -1,6 +1,8 @@
-import { splitClauses } from '../../../src/nlu/text/clauses';
+import { clauseSplitter } from '../../../src/nlu/text/clauses';
 
-describe('splitClauses', () => {
+const splitClauses = (text: string, joiners: string[]) => clauseSplitter(joiners)(text);
+
+describe('clauseSplitter', () => {
   it('cuts at sentence ends and at the joining words of the language', () => {
     expect(splitClauses('Wie lange dauert die Anerkennung und was kostet sie?', ['und'])).toEqual(['Wie lange dauert die Anerkennung', 'was kostet sie']);
     expect(splitClauses('Where do I apply? And how long does it take', ['and', 'also'])).toEqual(['Where do I apply', 'how long does it take']);
