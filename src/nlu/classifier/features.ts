@@ -99,5 +99,4 @@ export class FeatureSpace {
     for (let k = 0; k < count; k++) values[k] = raw[k] * scale;
     return { indices: indices.slice(0, count), values };
   }
-
 }
