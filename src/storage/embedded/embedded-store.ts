@@ -20,6 +20,7 @@ import type {
 } from '../store';
 import { dialogStatePrefix, DuplicateEmailError, OPEN_ESCALATION_STATUSES, OpenEscalationExistsError } from '../store';
 import { Journal, type Extent } from './journal';
+import { MessageIndex } from './message-index';
 import { acquireDataDirLock } from './lock';
 
 type Entry =
@@ -38,17 +39,17 @@ type Entry =
 /** Channel id our web adapter gives every activity; dialog state keys start with it. */
 const DIALOG_CHANNEL = 'zemigra';
 
-/** A message as memory holds it: enough to order and expire it, and where its journal line lies. */
-interface MessageRef extends Extent {
-  seq: number;
-  createdAt: string;
+/** A message entry's place in memory, so a journal rewrite can tell the index where its line went. */
+interface MessageRef {
+  index: MessageIndex;
+  position: number;
 }
 
 /**
  * The zero-setup default store: records in memory, every change appended to a journal under
  * DATA_DIR and replayed at start. Single process only (the journal has one writer). Message texts
- * stay on disk: memory holds only where each message's line lies, so memory grows with the number
- * of conversations, not with everything people wrote.
+ * stay on disk: memory holds only where each message's line lies (32 bytes a message, see
+ * message-index.ts), so memory grows with the number of conversations, not with what people wrote.
  */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
@@ -60,7 +61,7 @@ export class EmbeddedStore implements Store {
 
   private readonly journal: Journal<Entry>;
   private readonly conversationsById = new Map<string, Conversation>();
-  private readonly messagesByConversation = new Map<string, MessageRef[]>();
+  private readonly messagesByConversation = new Map<string, MessageIndex>();
   private readonly state = new Map<string, unknown>();
   private readonly advisorsById = new Map<string, Advisor>();
   /** Insertion order = creation order, which `escalations.list` relies on for ties. */
@@ -104,7 +105,7 @@ export class EmbeddedStore implements Store {
       result.conversations++;
     }
     let oldMessages = 0;
-    for (const list of this.messagesByConversation.values()) oldMessages += list.filter((m) => m.createdAt < cutoff).length;
+    for (const index of this.messagesByConversation.values()) oldMessages += index.countOlderThan(cutoff);
     if (oldMessages) this.record({ t: 'expire-messages', before: cutoff });
     result.messages += oldMessages;
     for (const escalation of [...this.escalationsById.values()]) {
@@ -140,13 +141,13 @@ export class EmbeddedStore implements Store {
     switch (entry.t) {
       case 'conversation':
         this.conversationsById.set(entry.d.id, entry.d);
-        if (!this.messagesByConversation.has(entry.d.id)) this.messagesByConversation.set(entry.d.id, []);
+        if (!this.messagesByConversation.has(entry.d.id)) this.messagesByConversation.set(entry.d.id, new MessageIndex());
         break;
       case 'message': {
         // A message also moves its conversation's cursor: one journal line per message, not two.
         const conversation = this.conversationsById.get(entry.d.conversationId);
         if (!conversation) break;
-        this.messagesByConversation.get(conversation.id)?.push({ seq: entry.d.seq, createdAt: entry.d.createdAt, offset: extent.offset, length: extent.length });
+        this.messagesByConversation.get(conversation.id)?.push(entry.d.seq, entry.d.createdAt, extent);
         if (entry.d.seq > conversation.lastSeq) this.conversationsById.set(conversation.id, { ...conversation, lastSeq: entry.d.seq, updatedAt: maxIso(conversation.updatedAt, entry.d.createdAt) });
         break;
       }
@@ -161,9 +162,7 @@ export class EmbeddedStore implements Store {
         break;
       }
       case 'expire-messages':
-        for (const [id, list] of this.messagesByConversation) {
-          if (list.length && list[0].createdAt < entry.before) this.messagesByConversation.set(id, list.filter((m) => m.createdAt >= entry.before));
-        }
+        for (const index of this.messagesByConversation.values()) index.removeOlderThan(entry.before);
         break;
       case 'escalation-delete': {
         const conversationId = this.escalationsById.get(entry.id)?.conversationId;
@@ -195,7 +194,7 @@ export class EmbeddedStore implements Store {
 
   private liveEntryCount(): number {
     let messages = 0;
-    for (const list of this.messagesByConversation.values()) messages += list.length;
+    for (const index of this.messagesByConversation.values()) messages += index.length;
     return this.conversationsById.size + messages + this.state.size + this.advisorsById.size + this.escalationsById.size + this.auditLog.length;
   }
 
@@ -218,12 +217,7 @@ export class EmbeddedStore implements Store {
         }
       })(),
     );
-    extents.forEach((extent, i) => {
-      const ref = refs[i];
-      if (!ref) return;
-      ref.offset = extent.offset;
-      ref.length = extent.length;
-    });
+    extents.forEach((extent, i) => refs[i]?.index.moveTo(refs[i]!.position, extent));
     this.entriesSinceCompaction = 0;
   }
 
@@ -231,7 +225,9 @@ export class EmbeddedStore implements Store {
   private *snapshot(): Iterable<{ entry: Entry; ref?: MessageRef }> {
     for (const conversation of this.conversationsById.values()) {
       yield { entry: { t: 'conversation', d: conversation } };
-      for (const ref of this.messagesByConversation.get(conversation.id) ?? []) yield { entry: { t: 'message', d: this.readMessage(ref) }, ref };
+      const index = this.messagesByConversation.get(conversation.id);
+      if (!index) continue;
+      for (let position = 0; position < index.length; position++) yield { entry: { t: 'message', d: this.readMessage(index.extentAt(position)) }, ref: { index, position } };
     }
     for (const [k, v] of this.state) yield { entry: { t: 'state', k, v } };
     for (const advisor of this.advisorsById.values()) yield { entry: { t: 'advisor', d: advisor } };
@@ -270,17 +266,11 @@ export class EmbeddedStore implements Store {
         return message;
       },
       listMessages: async (conversationId, afterSeq, limit) => {
-        const list = this.messagesByConversation.get(conversationId) ?? [];
-        // Ordered by seq (with gaps where retention removed messages): find the start by bisection,
-        // so reading the newest messages of a long conversation does not walk all of it.
-        let low = 0;
-        let high = list.length;
-        while (low < high) {
-          const middle = (low + high) >>> 1;
-          if (list[middle].seq <= afterSeq) low = middle + 1;
-          else high = middle;
-        }
-        return list.slice(low, low + Math.max(1, limit)).map((ref) => this.readMessage(ref));
+        const index = this.messagesByConversation.get(conversationId);
+        if (!index) return [];
+        // Bisection, so reading the newest messages of a long conversation does not walk all of it.
+        const first = index.firstAfter(afterSeq);
+        return this.readMessages(index, first, first + Math.max(1, limit));
       },
       erase: async (id) => {
         if (!this.conversationsById.has(id)) return false;
@@ -300,14 +290,22 @@ export class EmbeddedStore implements Store {
       if (conversation.createdAt > to) continue;
       // A message moves its conversation's updatedAt as it is applied, so updatedAt is the last activity.
       if (conversation.updatedAt < from) continue;
-      picked.push({ conversation: { ...conversation }, messages: (this.messagesByConversation.get(conversation.id) ?? []).map((ref) => this.readMessage(ref)) });
+      const index = this.messagesByConversation.get(conversation.id);
+      picked.push({ conversation: { ...conversation }, messages: index ? this.readMessages(index, 0, index.length) : [] });
     }
     yield* picked;
   }
 
-  private readMessage(ref: MessageRef): StoredMessage {
-    const entry = this.journal.read(ref);
-    if (entry.t !== 'message') throw new Error(`journal line at ${ref.offset} is not a message`);
+  /** The messages at positions `from` up to (not including) `to` of `index`, read back from the journal. */
+  private readMessages(index: MessageIndex, from: number, to: number): StoredMessage[] {
+    const messages: StoredMessage[] = [];
+    for (let position = from; position < Math.min(to, index.length); position++) messages.push(this.readMessage(index.extentAt(position)));
+    return messages;
+  }
+
+  private readMessage(extent: Extent): StoredMessage {
+    const entry = this.journal.read(extent);
+    if (entry.t !== 'message') throw new Error(`journal line at ${extent.offset} is not a message`);
     return entry.d;
   }
 
