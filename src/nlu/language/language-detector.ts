@@ -37,7 +37,12 @@ export class LanguageDetector {
   private readonly scriptOf = new Map<LanguageCode, Script>();
   private readonly counts = new Map<string, Float64Array>();
   private readonly totals: Float64Array;
-  private logProbs = new Map<string, Float64Array>();
+  /**
+   * Each feature's row in `logProbs` (one log-probability per language). One flat table rather than
+   * an array per feature: tens of thousands of small arrays would cost megabytes of headers alone.
+   */
+  private rows = new Map<string, number>();
+  private logProbs = new Float64Array(0);
   private unseen = new Float64Array(0);
 
   constructor(
@@ -53,21 +58,25 @@ export class LanguageDetector {
     const index = this.codes.indexOf(language);
     if (index < 0) return;
     const script = this.scriptOf.get(language)!;
-    for (const feature of detectionFeatures(text, script)) {
+    forEachFeature(tokenise(text), script, (feature) => {
       let row = this.counts.get(feature);
       if (!row) this.counts.set(feature, (row = new Float64Array(this.codes.length)));
       row[index]++;
       this.totals[index]++;
-    }
+    });
   }
 
   /** Turns counts into log-probabilities; call once after the samples are added. */
   train(): void {
     const vocabulary = this.counts.size;
+    const width = this.codes.length;
     this.unseen = this.totals.map((total) => Math.log(SMOOTHING / (total + SMOOTHING * vocabulary)));
-    this.logProbs = new Map();
-    for (const [feature, row] of this.counts) {
-      this.logProbs.set(feature, row.map((count, i) => Math.log((count + SMOOTHING) / (this.totals[i] + SMOOTHING * vocabulary))));
+    this.rows = new Map();
+    this.logProbs = new Float64Array(vocabulary * width);
+    for (const [feature, counts] of this.counts) {
+      const row = this.rows.size;
+      this.rows.set(feature, row);
+      counts.forEach((count, i) => (this.logProbs[row * width + i] = Math.log((count + SMOOTHING) / (this.totals[i] + SMOOTHING * vocabulary))));
     }
     // Detection reads only the log-probabilities: the counts would double the detector's memory.
     this.counts.clear();
@@ -75,18 +84,14 @@ export class LanguageDetector {
 
   /** The trained tables (one row of log-probabilities per feature, flattened), for the model cache. */
   toSnapshot(): LanguageDetectorSnapshot {
-    const features = [...this.logProbs.keys()];
-    const width = this.codes.length;
-    const logProbs = new Float64Array(features.length * width);
-    features.forEach((feature, i) => logProbs.set(this.logProbs.get(feature)!, i * width));
-    return { codes: this.codes, features, logProbs, unseen: this.unseen };
+    return { codes: this.codes, features: [...this.rows.keys()], logProbs: this.logProbs, unseen: this.unseen };
   }
 
   static fromSnapshot(languages: LanguageInfo[], defaultLanguage: LanguageCode, snapshot: LanguageDetectorSnapshot): LanguageDetector {
     const detector = new LanguageDetector(languages, defaultLanguage);
     if (snapshot.codes.join() !== detector.codes.join()) throw new Error('language detector snapshot is for other languages');
-    const width = detector.codes.length;
-    snapshot.features.forEach((feature, i) => detector.logProbs.set(feature, snapshot.logProbs.subarray(i * width, (i + 1) * width)));
+    snapshot.features.forEach((feature, row) => detector.rows.set(feature, row));
+    detector.logProbs = Float64Array.from(snapshot.logProbs);
     detector.unseen = Float64Array.from(snapshot.unseen);
     return detector;
   }
@@ -115,18 +120,20 @@ export class LanguageDetector {
     if (candidates.length === 0) return fallback();
     if (candidates.length === 1) return { language: candidates[0].code, confidence: 1, basis: 'script' };
 
-    const features = tokenFeatures(tokens, script);
+    const width = this.codes.length;
     const sums = candidates.map(() => 0);
-    for (const feature of features) {
-      const row = this.logProbs.get(feature);
-      for (let c = 0; c < candidates.length; c++) sums[c] += row ? row[candidates[c].i] : this.unseen[candidates[c].i];
-    }
+    let featureCount = 0;
+    forEachFeature(tokens, script, (feature) => {
+      featureCount++;
+      const row = this.rows.get(feature);
+      for (let c = 0; c < candidates.length; c++) sums[c] += row === undefined ? this.unseen[candidates[c].i] : this.logProbs[row * width + candidates[c].i];
+    });
     const scores = candidates.map(({ code }, c) => ({ code, score: sums[c] }));
     scores.sort((a, b) => b.score - a.score);
-    const margin = (scores[0].score - scores[1].score) / Math.max(1, features.length);
+    const margin = (scores[0].score - scores[1].score) / Math.max(1, featureCount);
     const sessionIsCandidate = sessionLanguage !== undefined && sessionLanguage !== null && scores.some((s) => s.code === sessionLanguage);
     if (margin < UNCERTAIN_MARGIN && sessionIsCandidate) return { language: sessionLanguage!, confidence: 0, basis: 'session' };
-    const confidence = 1 / (1 + Math.exp(-margin * features.length));
+    const confidence = 1 / (1 + Math.exp(-margin * featureCount));
     return { language: scores[0].code, confidence, basis: 'model' };
   }
 }
@@ -140,32 +147,27 @@ function mainScript(words: Record<Script, number>): Script {
   return (['Cyrl', 'Arab', 'Latn'] as const).reduce<Script>((best, s) => (words[s] > 0 && (best === 'Other' || weight(s) > weight(best)) ? s : best), 'Other');
 }
 
-/**
- * Features of the words written in `script`: the word itself and its character 1–3-grams with
- * boundary marks. Built from the lower-cased original (not the matching normalisation, which
- * deliberately merges Arabic and Persian letter forms that tell the two languages apart).
- */
-export function detectionFeatures(text: string, script: Script): string[] {
-  return tokenFeatures(tokenise(text), script);
-}
-
 /** Characters outside the Basic Multilingual Plane take two code units: only then must n-grams be cut by code point. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-function tokenFeatures(tokens: Token[], script: Script): string[] {
-  const features: string[] = [];
+/**
+ * Visits the features of the words written in `script`: the word itself and its character
+ * 1–3-grams with boundary marks. Built from the lower-cased original (not the matching
+ * normalisation, which deliberately merges Arabic and Persian letter forms that tell the two
+ * languages apart). A visitor rather than a list: this runs for every message.
+ */
+function forEachFeature(tokens: Token[], script: Script, visit: (feature: string) => void): void {
   for (const token of tokens) {
     if (token.script !== script) continue;
     const word = token.raw.toLowerCase();
-    features.push(`w:${word}`);
+    visit(`w:${word}`);
     const padded = `_${word}_`;
     const chars = SURROGATE.test(padded) ? [...padded] : padded;
     for (let n = 1; n <= 3; n++) {
       for (let i = 0; i + n <= chars.length; i++) {
         const gram = typeof chars === 'string' ? chars.slice(i, i + n) : chars.slice(i, i + n).join('');
-        if (gram !== '_') features.push(gram);
+        if (gram !== '_') visit(gram);
       }
     }
   }
-  return features;
 }
