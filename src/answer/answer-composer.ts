@@ -18,6 +18,9 @@ const FEEDBACK_BUTTONS = [
   { title: 'buttons.unhelpful', payload: FEEDBACK_PAYLOADS.unhelpful },
 ];
 
+/** Under a fixed text: the topic buttons (to go on), the way to an advisor, or both. */
+export type FixedAnswerButtons = 'topics' | 'advisor' | 'topics+advisor';
+
 /**
  * Turns what the dialog decided into messages in the person's language: knowledge articles,
  * profession answers from the reference data, and fixed texts from `locales/`.
@@ -122,8 +125,9 @@ export class AnswerComposer {
   }
 
   /** A fixed text from locales, with the topic buttons where they help the person on. */
-  fixed(key: string, language: LanguageCode, t: Translate, withTopics = false): Reply {
-    return { text: t(key), quickReplies: withTopics ? this.topicButtons(t, language) : [advisorButton(t)] };
+  fixed(key: string, language: LanguageCode, t: Translate, buttons: FixedAnswerButtons = 'advisor'): Reply {
+    const topics = buttons === 'advisor' ? [] : this.topicButtons(t, language);
+    return { text: t(key), quickReplies: buttons === 'topics' ? topics : [...topics, advisorButton(t)] };
   }
 
   fallback(suggestions: ScoredArticle[], language: LanguageCode, t: Translate): Reply {

@@ -75,7 +75,7 @@ export function createBot(deps: BotDeps): Botkit {
   controller.on('hello', async (bot, message) => {
     const turn = turnOf(bot.getConfig('context'));
     const language = turn.conversation.language ?? deps.defaultLanguage;
-    const greeting = toBotkitMessage(deps.composer.fixed('answers.greeting', language, deps.texts.forLanguage(language), true));
+    const greeting = toBotkitMessage(deps.composer.fixed('answers.greeting', language, deps.texts.forLanguage(language), 'topics'));
     // A new web-chat session learns its token here, so the person can later erase the chat.
     if (turn.sessionToken) greeting.channelData.session = { id: turn.conversation.id, token: turn.sessionToken };
     await bot.reply(message, greeting);

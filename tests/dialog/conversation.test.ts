@@ -64,6 +64,25 @@ describe('conversations', () => {
     expect(body.messages[0].text).toContain('110');
   });
 
+  it('answers "I need help" with what it can do, the topics and the way to an advisor', async () => {
+    for (const text of ['ich bräuchte Hilfe', 'мне очень нужна помощь']) {
+      const { body } = await postJson(url, { text });
+      expect(body.intent.name).toBe('bot.capabilities');
+      expect(body.escalation).toBeNull();
+      const payloads = body.messages[0].quickReplies.map((q: { payload: string }) => q.payload);
+      expect(payloads).toEqual(expect.arrayContaining(['intent:recognition.need', 'intent:handoff.request']));
+    }
+  });
+
+  it('opens no escalation for a message of filler words only, and says it did not understand', async () => {
+    for (const text of ['und und und', 'and and and and', 'و و و']) {
+      const { body } = await postJson(url, { text });
+      expect(body.intent.name).toBe('out_of_scope');
+      expect(body.escalation).toBeNull();
+      expect(body.messages[0].text).not.toContain('110');
+    }
+  });
+
   it('follows a quick reply to a related article', async () => {
     const first = await postJson(url, { text: 'Wie viel kostet die Anerkennung?' });
     const related = first.body.messages[0].quickReplies.find((q: { payload: string }) => q.payload.startsWith('article:'));

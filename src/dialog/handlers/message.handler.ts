@@ -1,5 +1,5 @@
 import type { BotWorker, BotkitMessage } from 'botkit';
-import type { AnswerComposer } from '../../answer/answer-composer';
+import type { AnswerComposer, FixedAnswerButtons } from '../../answer/answer-composer';
 import type { HandoffReplies } from '../../answer/handoff-replies';
 import type { Reply } from '../../answer/reply';
 import { OUT_OF_SCOPE } from '../../content/intent-files';
@@ -30,8 +30,11 @@ const LOOKBACK_MESSAGES = 20;
 /** Messages that ask nothing we answer: a short one with a place in it tells us where the person lives or works. */
 const NO_QUESTION_INTENTS = new Set([OUT_OF_SCOPE, 'greeting', 'goodbye', 'thanks']);
 const STATEMENT_MAX_WORDS = 8;
-/** Answers that offer the topic buttons so the person can go on. */
-const WITH_TOPICS = new Set(['greeting', 'thanks', 'bot.capabilities']);
+/**
+ * Buttons under the fixed answers that are not just the way to an advisor: the topics, so the person
+ * can go on; for "what can you do?" and "I need help" also the advisor, since a person is the other help on offer.
+ */
+const FIXED_ANSWER_BUTTONS: Record<string, FixedAnswerButtons> = { greeting: 'topics', thanks: 'topics', 'bot.capabilities': 'topics+advisor' };
 
 export interface MessageHandlerDeps {
   composer: AnswerComposer;
@@ -59,7 +62,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     const reply = (r: Reply) => bot.reply(message, toBotkitMessage(r)).then(() => undefined);
 
     if (nlu.payload?.kind === 'feedback') {
-      return reply(nlu.payload.value === 'helpful' ? deps.composer.fixed('answers.thanks', language, t, true) : deps.handoffReplies.offer('feedback', t));
+      return reply(nlu.payload.value === 'helpful' ? deps.composer.fixed('answers.thanks', language, t, 'topics') : deps.handoffReplies.offer('feedback', t));
     }
     const linked = nlu.payload?.kind === 'article' ? deps.knowledge.article(nlu.payload.value) : undefined;
     if (linked) return reply(deps.composer.article(linked, language, t));
@@ -94,13 +97,13 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     if (options.askedForProfession && (intent === OUT_OF_SCOPE || PROFESSION_INTENTS.has(intent))) return reply(deps.composer.unknownProfession(language, t));
     if (ASK_PROFESSION_INTENTS.has(intent) && !nlu.payload && !options.askedForProfession) return bot.beginDialog(PROFESSION_DIALOG, { language });
     // Only where the person lives ("Я живу в Галле"), with nothing to answer yet: noted, not "not understood".
-    if (placeStatement && intent === OUT_OF_SCOPE) return reply(deps.composer.fixed('place.noted', language, t, true));
+    if (placeStatement && intent === OUT_OF_SCOPE) return reply(deps.composer.fixed('place.noted', language, t, 'topics'));
 
     if (intent !== OUT_OF_SCOPE) {
       const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '' });
       if (found) return reply(deps.composer.article(found.article, language, t, alsoAsked(deps, nlu, message.text ?? '')));
       const key = `answers.${intent.replace(/\./g, '_')}`;
-      if (deps.texts.has(language, key)) return reply(deps.composer.fixed(key, language, t, WITH_TOPICS.has(intent)));
+      if (deps.texts.has(language, key)) return reply(deps.composer.fixed(key, language, t, FIXED_ANSWER_BUTTONS[intent]));
     }
     const suggestions = deps.knowledge.suggestions({ language, text: message.text ?? '' });
     const fallback = deps.composer.fallback(suggestions, language, t);
