@@ -17,6 +17,8 @@ export const SHORT_MESSAGE_MAX_LETTERS = 14;
 export const UNCERTAIN_MARGIN = 0.08;
 
 const SMOOTHING = 0.5;
+/** Words whose scores are remembered; when full, the memory starts over (people's words repeat a lot, not endlessly). */
+const REMEMBERED_WORDS = 20_000;
 const LATIN_WORD_WEIGHT = 0.5;
 
 /**
@@ -44,6 +46,12 @@ export class LanguageDetector {
   private rows = new Map<string, number>();
   private logProbs = new Float64Array(0);
   private unseen = new Float64Array(0);
+  /**
+   * Each word's summed log-probabilities (one per language) and its feature count, in one table
+   * like `logProbs`: a word's n-grams are looked up once, not in every message that uses it.
+   */
+  private readonly wordRows = new Map<string, number>();
+  private wordScores = new Float64Array(0);
 
   constructor(
     languages: LanguageInfo[],
@@ -80,6 +88,7 @@ export class LanguageDetector {
     }
     // Detection reads only the log-probabilities: the counts would double the detector's memory.
     this.counts.clear();
+    this.wordRows.clear();
   }
 
   /** The trained tables (one row of log-probabilities per feature, flattened), for the model cache. */
@@ -120,14 +129,15 @@ export class LanguageDetector {
     if (candidates.length === 0) return fallback();
     if (candidates.length === 1) return { language: candidates[0].code, confidence: 1, basis: 'script' };
 
-    const width = this.codes.length;
+    const stride = this.codes.length + 1;
     const sums = candidates.map(() => 0);
     let featureCount = 0;
-    forEachFeature(tokens, script, (feature) => {
-      featureCount++;
-      const row = this.rows.get(feature);
-      for (let c = 0; c < candidates.length; c++) sums[c] += row === undefined ? this.unseen[candidates[c].i] : this.logProbs[row * width + candidates[c].i];
-    });
+    for (const token of tokens) {
+      if (token.script !== script) continue;
+      const at = this.wordScoreRow(token.raw.toLowerCase()) * stride;
+      for (let c = 0; c < candidates.length; c++) sums[c] += this.wordScores[at + candidates[c].i];
+      featureCount += this.wordScores[at + stride - 1];
+    }
     const scores = candidates.map(({ code }, c) => ({ code, score: sums[c] }));
     scores.sort((a, b) => b.score - a.score);
     const margin = (scores[0].score - scores[1].score) / Math.max(1, featureCount);
@@ -135,6 +145,30 @@ export class LanguageDetector {
     if (margin < UNCERTAIN_MARGIN && sessionIsCandidate) return { language: sessionLanguage!, confidence: 0, basis: 'session' };
     const confidence = 1 / (1 + Math.exp(-margin * featureCount));
     return { language: scores[0].code, confidence, basis: 'model' };
+  }
+
+  /** The row of `wordScores` with the word's sums for every language, then its feature count. */
+  private wordScoreRow(word: string): number {
+    const known = this.wordRows.get(word);
+    if (known !== undefined) return known;
+    if (this.wordRows.size >= REMEMBERED_WORDS) this.wordRows.clear();
+    const width = this.codes.length;
+    const stride = width + 1;
+    const row = this.wordRows.size;
+    if ((row + 1) * stride > this.wordScores.length) {
+      const grown = new Float64Array(Math.min(REMEMBERED_WORDS, Math.max(1024, row * 2)) * stride);
+      grown.set(this.wordScores.subarray(0, row * stride));
+      this.wordScores = grown;
+    }
+    const at = row * stride;
+    this.wordScores.fill(0, at, at + stride);
+    forEachWordFeature(word, (feature) => {
+      const featureRow = this.rows.get(feature);
+      for (let i = 0; i < width; i++) this.wordScores[at + i] += featureRow === undefined ? this.unseen[i] : this.logProbs[featureRow * width + i];
+      this.wordScores[at + width]++;
+    });
+    this.wordRows.set(word, row);
+    return row;
   }
 }
 
@@ -154,20 +188,20 @@ const SURROGATE = /[\uD800-\uDFFF]/;
  * Visits the features of the words written in `script`: the word itself and its character
  * 1–3-grams with boundary marks. Built from the lower-cased original (not the matching
  * normalisation, which deliberately merges Arabic and Persian letter forms that tell the two
- * languages apart). A visitor rather than a list: this runs for every message.
+ * languages apart).
  */
 function forEachFeature(tokens: Token[], script: Script, visit: (feature: string) => void): void {
-  for (const token of tokens) {
-    if (token.script !== script) continue;
-    const word = token.raw.toLowerCase();
-    visit(`w:${word}`);
-    const padded = `_${word}_`;
-    const chars = SURROGATE.test(padded) ? [...padded] : padded;
-    for (let n = 1; n <= 3; n++) {
-      for (let i = 0; i + n <= chars.length; i++) {
-        const gram = typeof chars === 'string' ? chars.slice(i, i + n) : chars.slice(i, i + n).join('');
-        if (gram !== '_') visit(gram);
-      }
+  for (const token of tokens) if (token.script === script) forEachWordFeature(token.raw.toLowerCase(), visit);
+}
+
+function forEachWordFeature(word: string, visit: (feature: string) => void): void {
+  visit(`w:${word}`);
+  const padded = `_${word}_`;
+  const chars = SURROGATE.test(padded) ? [...padded] : padded;
+  for (let n = 1; n <= 3; n++) {
+    for (let i = 0; i + n <= chars.length; i++) {
+      const gram = typeof chars === 'string' ? chars.slice(i, i + n) : chars.slice(i, i + n).join('');
+      if (gram !== '_') visit(gram);
     }
   }
 }
