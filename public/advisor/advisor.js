@@ -14,7 +14,7 @@
   var ACCOUNT_ROLES = { advisor: 'Beratung', admin: 'Admin' };
   var ENTITY_TYPES = {
     profession: 'Beruf', ambiguous_profession: 'Beruf (mehrdeutig)', country: 'Herkunftsland', place: 'Ort',
-    residence_status: 'Aufenthalt', german_level: 'Deutschniveau', age: 'Alter',
+    residence_status: 'Aufenthalt', german_level: 'Deutschniveau', age: 'Alter', crisis: 'Krise (Selbstgefährdung, Gewalt)',
   };
   var AUDIT_ACTIONS = {
     'login.success': 'Anmeldung', 'login.failure': 'Anmeldung fehlgeschlagen', 'advisor.create': 'Konto angelegt',

@@ -61,6 +61,7 @@ export const ENTITY_FILES: Record<string, string> = {
   'places.yaml': 'place',
   'countries.yaml': 'country',
   'residence-statuses.yaml': 'residence_status',
+  'crisis-terms.yaml': 'crisis',
 };
 
 export function loadEntityFile(file: string): EntityFileEntry[] {

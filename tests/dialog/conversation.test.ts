@@ -83,6 +83,15 @@ describe('conversations', () => {
     }
   });
 
+  it('treats thoughts of suicide or violence as urgent even inside a question about training', async () => {
+    for (const text of ['ich hab so angst vor der prüfung in der ausbildung, ich will sterben', 'i feel so stressed about my exams i want to die', 'mein ausbilder hat mich geschlagen']) {
+      const { body } = await postJson(url, { text });
+      expect(body.intent.name).toBe('escalation.urgent');
+      expect(body.escalation).toMatchObject({ status: 'queued', priority: 'urgent' });
+      expect(body.messages[0].text).toContain('110');
+    }
+  });
+
   it('follows a quick reply to a related article', async () => {
     const first = await postJson(url, { text: 'Wie viel kostet die Anerkennung?' });
     const related = first.body.messages[0].quickReplies.find((q: { payload: string }) => q.payload.startsWith('article:'));

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { loadEntityFile } from '../../src/content/intent-files';
 import { sharedBrain } from '../helpers/service';
 
 const fresh = { language: null, chosen: false };
@@ -32,5 +34,23 @@ describe('entities from the real dictionaries', () => {
     expect(await entity('Hallo, ich bin Person 1', 'place')).toBeUndefined();
     expect(await entity('hallo ich suche eine Ausbildung', 'place')).toBeUndefined();
     expect(await entity('Ich wohne in Halle', 'place')).toBe('halle');
+  });
+
+  const crisisTerms = loadEntityFile(path.join(__dirname, '..', '..', 'intents', 'entities', 'crisis-terms.yaml')).flatMap((entry) =>
+    Object.values(entry.names).flat().map((name) => [name, entry.id] as const),
+  );
+
+  it.each(crisisTerms)('finds the crisis term "%s" inside a sentence', async (name, id) => {
+    expect(await entity(`ok ${name} ok`, 'crisis')).toBe(id);
+  });
+
+  it.each([
+    'Bring mich um 8 Uhr zum Sprachkurs',
+    'Der Betrieb hat mich eingestellt und die Kammer hat mich beraten',
+    'I hit the deadline for my application',
+    'Мне угрожает отчисление из колледжа',
+    'Wie lange dauert die Ausbildung zur Pflegefachfrau?',
+  ])('finds no crisis in an everyday sentence: "%s"', async (text) => {
+    expect(await entity(text, 'crisis')).toBeUndefined();
   });
 });

@@ -12,6 +12,8 @@ import { turnOf, type TurnInfo } from '../turn';
 
 const HANDOFF_INTENT = 'handoff.request';
 const URGENT_INTENT = 'escalation.urgent';
+/** Entity type of intents/entities/crisis-terms.yaml: suicide, self-harm, violence against the person. */
+const CRISIS_ENTITY = 'crisis';
 /** Reasons a person can accept a handover for (the bot offered it after fallbacks or "not helpful"). */
 const ACCEPTED_REASONS: ReadonlySet<string> = new Set(['fallback', 'feedback']);
 
@@ -119,6 +121,9 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
       await callbackStep(bot, message, nlu.payload.value);
       return true;
     }
+    // A crisis term makes any message urgent, whatever the classifier read ("so much stress in my
+    // Ausbildung I want to die" is about training too): a missed emergency costs more than a false alarm.
+    if (!nlu.payload && nlu.entities.some((e) => e.type === CRISIS_ENTITY)) nlu.intent = { name: URGENT_INTENT, confidence: 1 };
     if (isContactAnswer(turn, message)) {
       await contactAnswer(bot, message);
       return true;
