@@ -83,10 +83,14 @@ export class KnowledgeBase {
       .slice(0, limit);
   }
 
-  /** The best article for an understood intent, or undefined when no article is about it. */
+  /**
+   * The best article for an understood intent, or undefined when no article is about it. Only
+   * articles about the intent compete: a message whose words happen to fit another article better
+   * ("شو الاوراق المطلوبة": "المطلوبة", required, is in the language-levels article) is still
+   * answered by what the intent asks, not with "I did not understand".
+   */
   answerFor(query: RetrievalQuery & { intent: string }): ScoredArticle | undefined {
-    const [best] = this.retrieve(query, 1);
-    return best && best.article.intents.includes(query.intent) ? best : undefined;
+    return this.retrieve(query, Infinity).find((s) => s.article.intents.includes(query.intent));
   }
 
   /** The best article whose main topic is `intent`, even where another article fits the words better. */

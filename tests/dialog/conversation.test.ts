@@ -92,6 +92,14 @@ describe('conversations', () => {
     }
   });
 
+  it('answers an understood dialect question with its article, not with "I did not understand"', async () => {
+    for (const [text, intent] of [['شو الاوراق المطلوبة', 'recognition.documents'], ['بدي اتعلم الماني', 'language.courses']]) {
+      const { body } = await postJson(url, { text });
+      expect(body.intent.name).toBe(intent);
+      expect(body.sources.length).toBeGreaterThan(0);
+    }
+  });
+
   it('follows a quick reply to a related article', async () => {
     const first = await postJson(url, { text: 'Wie viel kostet die Anerkennung?' });
     const related = first.body.messages[0].quickReplies.find((q: { payload: string }) => q.payload.startsWith('article:'));

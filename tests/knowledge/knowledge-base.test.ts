@@ -16,6 +16,20 @@ describe('knowledge retrieval', () => {
     }
   });
 
+  it("answers an understood intent with its article even when the words fit another article better", async () => {
+    const { knowledge, nlu, codes } = await sharedBrain();
+    // "شو الاوراق المطلوبة" (recognition.documents, 0.99) got "I did not understand": "المطلوبة" fits the language-levels article.
+    expect(knowledge.answerFor({ language: 'ar', intent: 'recognition.documents', text: 'شو الاوراق المطلوبة' })?.article.intents).toContain('recognition.documents');
+    for (const intent of nlu.intents.filter((i) => !META.has(i))) {
+      for (const language of codes) {
+        for (const other of knowledge.articles.filter((a) => !a.intents.includes(intent) && a.texts[language])) {
+          const found = knowledge.answerFor({ language, intent, text: other.texts[language].title });
+          expect({ intent, language, words: other.id, answered: found?.article.intents.includes(intent) ?? false }).toEqual({ intent, language, words: other.id, answered: true });
+        }
+      }
+    }
+  });
+
   it('uses the words to choose among articles of the same intent', async () => {
     const { knowledge } = await sharedBrain();
     const [best] = knowledge.retrieve({ language: 'de', intent: 'recognition.costs', text: 'Gibt es einen Zuschuss für die Kosten der Anerkennung?' });
