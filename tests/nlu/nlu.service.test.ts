@@ -107,4 +107,12 @@ describe('language detection', () => {
     expect(nlu.detectLanguage('سلام', 'de').language).toBe('de');
     expect(nlu.detectLanguage('danke', 'uk').language).toBe('uk');
   });
+
+  it('keeps the session language for a German term on its own, however long ("Integrationskurs?" in an Arabic chat)', async () => {
+    const { nlu } = await sharedBrain();
+    expect(nlu.detectLanguage('Integrationskurs?', 'ar').language).toBe('ar');
+    expect(nlu.detectLanguage('Anerkennungszuschuss beantragen', 'fa').language).toBe('fa');
+    expect(nlu.detectLanguage('Integrationskurs?', 'de').language).toBe('de');
+    expect(nlu.detectLanguage('I would prefer to write in English', 'ar').language).toBe('en');
+  });
 });

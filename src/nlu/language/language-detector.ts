@@ -10,9 +10,12 @@ export interface LanguageGuess {
   basis: 'script' | 'model' | 'session' | 'default';
 }
 
-/** Messages this short ("ok", "سلام", "danke") say too little; they keep the session's language. */
+/**
+ * Messages this short ("ok", "سلام", "danke") say too little; they keep the session's language. So
+ * do long single words: in an Arabic or Ukrainian chat "Integrationskurs?" or "Berufssprachkurs" is a
+ * German term, not a switch of language (and the training phrases of every language use such terms).
+ */
 export const SHORT_MESSAGE_MAX_WORDS = 2;
-export const SHORT_MESSAGE_MAX_LETTERS = 14;
 /** Below this mean log-likelihood margin per feature, an uncertain guess defers to the session. */
 export const UNCERTAIN_MARGIN = 0.08;
 
@@ -111,19 +114,14 @@ export class LanguageDetector {
 
   /** `detect` for a message already tokenised (the NLU tokenises each message once). */
   detectTokens(tokens: Token[], sessionLanguage?: LanguageCode | null): LanguageGuess {
-    const letters: Record<Script, number> = { Latn: 0, Cyrl: 0, Arab: 0, Other: 0 };
     const words: Record<Script, number> = { Latn: 0, Cyrl: 0, Arab: 0, Other: 0 };
-    for (const t of tokens) {
-      letters[t.script] += t.raw.length;
-      words[t.script]++;
-    }
+    for (const t of tokens) words[t.script]++;
     const script = mainScript(words);
     const fallback = (): LanguageGuess =>
       sessionLanguage ? { language: sessionLanguage, confidence: 0, basis: 'session' } : { language: this.defaultLanguage, confidence: 0, basis: 'default' };
 
     if (script === 'Other') return fallback();
-    const isShort = words[script] <= SHORT_MESSAGE_MAX_WORDS && letters[script] <= SHORT_MESSAGE_MAX_LETTERS;
-    if (isShort && sessionLanguage) return { language: sessionLanguage, confidence: 0, basis: 'session' };
+    if (words[script] <= SHORT_MESSAGE_MAX_WORDS && sessionLanguage) return { language: sessionLanguage, confidence: 0, basis: 'session' };
 
     const candidates = this.codes.map((code, i) => ({ code, i })).filter((c) => this.scriptOf.get(c.code) === script);
     if (candidates.length === 0) return fallback();

@@ -52,6 +52,7 @@ describe('LanguageDetector', () => {
   it('keeps the session language for a short or uncertain message', () => {
     const detector = trained();
     expect(detector.detect('ok', 'en')).toEqual({ language: 'en', confidence: 0, basis: 'session' });
+    expect(detector.detect('Anerkennungsverfahren', 'ar')).toEqual({ language: 'ar', confidence: 0, basis: 'session' });
     expect(detector.detect('???', null)).toEqual({ language: 'de', confidence: 0, basis: 'default' });
   });
 });
