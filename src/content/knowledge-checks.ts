@@ -4,7 +4,7 @@ import { GuideBook, type Guide } from '../knowledge/guides';
 import { DEFAULT_REVIEW_INTERVAL_DAYS, ReferenceData } from '../knowledge/reference-data';
 import { contentPaths } from '../service';
 import type { Source } from '../storage/store';
-import { loadIntentFiles } from './intent-files';
+import { loadEntityDictionaries, loadIntentFiles } from './intent-files';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Links written into article texts: markdown links and bare URLs. */
@@ -42,11 +42,12 @@ export function missingLanguages(texts: Record<string, unknown> | undefined, cod
   return codes.filter((code) => !texts || texts[code] === undefined || (Array.isArray(texts[code]) && (texts[code] as unknown[]).length === 0));
 }
 
-function checkArticle(article: Article, codes: string[], intents: Set<string>, today: Date, problems: string[]): void {
+function checkArticle(article: Article, codes: string[], intents: Set<string>, entities: Set<string>, today: Date, problems: string[]): void {
   const where = `knowledge/articles/${article.id}.md`;
   checkReviewable({ where, ...article }, today, problems);
   for (const lng of missingLanguages(article.texts, codes)) problems.push(`${where}: no ${lng} section`);
   for (const intent of article.intents) if (!intents.has(intent)) problems.push(`${where}: unknown intent ${intent}`);
+  for (const entity of article.entities) if (!entities.has(entity)) problems.push(`${where}: unknown entity ${entity}`);
   for (const [lng, text] of Object.entries(article.texts)) {
     for (const match of text.body.matchAll(LINK_IN_TEXT)) {
       const url = match[1] ?? match[0];
@@ -87,10 +88,15 @@ export function checkKnowledge(root: string, today = new Date()): string[] {
     }
   };
 
-  for (const article of attempt('knowledge/articles', () => loadArticles(paths.articles)) ?? []) checkArticle(article, codes, intents, today, problems);
+  const data = attempt('knowledge/data', () => ReferenceData.load(paths.data));
+  // What an article's `entities` may name: entries of intents/entities and professions of knowledge/data.
+  const entities = new Set([
+    ...(attempt('intents/entities', () => loadEntityDictionaries(paths.entities)) ?? []).map((e) => `${e.type}:${e.id}`),
+    ...(data?.professions() ?? []).map((p) => `profession:${p.id}`),
+  ]);
+  for (const article of attempt('knowledge/articles', () => loadArticles(paths.articles)) ?? []) checkArticle(article, codes, intents, entities, today, problems);
   for (const guide of attempt('knowledge/guides', () => GuideBook.load(paths.guides))?.guides ?? []) checkGuide(guide, codes, intents, today, problems);
 
-  const data = attempt('knowledge/data', () => ReferenceData.load(paths.data));
   for (const body of data?.bodies() ?? []) {
     const where = `knowledge/data/bodies.yaml: ${body.id}`;
     checkReviewable({ where, ...body }, today, problems);

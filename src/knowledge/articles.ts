@@ -17,6 +17,12 @@ const frontMatterSchema = z.object({
   reviewIntervalDays: z.number().int().positive().default(DEFAULT_REVIEW_INTERVAL_DAYS),
   sources: z.array(z.object({ title: z.string().min(1), url: z.string().url().startsWith('http') })).min(1),
   related: z.array(z.string()).optional(),
+  /**
+   * Entities ("residence_status:duldung") that make this article the better answer among those for
+   * its intent: a person with a Duldung asking about training gets the Ausbildungsduldung, not the
+   * visa from abroad, even where their words fit both.
+   */
+  entities: z.array(z.string().regex(/^[a-z_]+:[a-z0-9-]+$/, 'entities are written type:value, e.g. residence_status:duldung')).optional(),
 });
 
 export interface ArticleText {
@@ -33,6 +39,8 @@ export interface Article {
   reviewIntervalDays: number;
   sources: Source[];
   related: string[];
+  /** `type:value` of the entities this article is for (see the front matter). */
+  entities: string[];
   texts: Record<LanguageCode, ArticleText>;
 }
 
@@ -60,7 +68,7 @@ export function parseArticle(file: string, content: string): Article {
     if (!texts[lng] || texts[lng].body.length === 0) throw new StartupError(`${file}: language "${lng}" is listed but has no text`);
   }
   if (path.basename(file) !== `${meta.id}.md`) throw new StartupError(`${file}: file name must be ${meta.id}.md`);
-  return { id: meta.id, intents: meta.intents, audience: meta.audience, reviewed: meta.reviewed, reviewIntervalDays: meta.reviewIntervalDays, sources: meta.sources, related: meta.related ?? [], texts };
+  return { id: meta.id, intents: meta.intents, audience: meta.audience, reviewed: meta.reviewed, reviewIntervalDays: meta.reviewIntervalDays, sources: meta.sources, related: meta.related ?? [], entities: meta.entities ?? [], texts };
 }
 
 export function loadArticles(dir: string): Article[] {

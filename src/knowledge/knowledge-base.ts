@@ -7,6 +7,8 @@ import { TfIdfIndex } from './tfidf-index';
 export const RETRIEVAL_WEIGHTS = {
   mainIntent: 1,
   otherIntent: 0.6,
+  /** An entity of the message that the article is for (its `entities`): decides between siblings, not over the intent. */
+  entity: 0.5,
   /** Share of a not-understood message's content words an article must contain to be suggested. */
   minSuggestionCoverage: 0.5,
 } as const;
@@ -15,6 +17,8 @@ export interface RetrievalQuery {
   language: LanguageCode;
   intent: string | null;
   text: string;
+  /** Entities found in the message (type and canonical value). */
+  entities?: readonly { type: string; value: string }[];
 }
 
 export interface ScoredArticle {
@@ -70,11 +74,13 @@ export class KnowledgeBase {
     const raw = index.tfidf.scores(terms);
     const max = Math.max(...raw, 0);
     const contentTerms = terms.filter((t) => t.length >= 4);
+    const entities = new Set((query.entities ?? []).map((e) => `${e.type}:${e.value}`));
     return index.articles
       .map((article, i) => {
         const textScore = max > 0 ? raw[i] / max : 0;
         const position = query.intent ? article.intents.indexOf(query.intent) : -1;
-        const boost = position === 0 ? RETRIEVAL_WEIGHTS.mainIntent : position > 0 ? RETRIEVAL_WEIGHTS.otherIntent : 0;
+        const intentBoost = position === 0 ? RETRIEVAL_WEIGHTS.mainIntent : position > 0 ? RETRIEVAL_WEIGHTS.otherIntent : 0;
+        const boost = intentBoost + (article.entities.some((e) => entities.has(e)) ? RETRIEVAL_WEIGHTS.entity : 0);
         const found = contentTerms.filter((t) => index.words[i].has(t)).length;
         const coverage = contentTerms.length ? found / contentTerms.length : 0;
         return { article, textScore, coverage, score: textScore + boost };

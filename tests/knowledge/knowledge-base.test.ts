@@ -30,6 +30,17 @@ describe('knowledge retrieval', () => {
     }
   });
 
+  it("prefers the article for an entity of the message among the intent's articles (a Duldung → the Ausbildungsduldung)", async () => {
+    const { knowledge } = await sharedBrain();
+    const duldung = [{ type: 'residence_status', value: 'duldung' }];
+    for (const [language, text] of [['ar', 'عندي دولدونغ ممكن اعمل Ausbildung؟'], ['uk', 'маю дульдунг, можна на аусбільдунг?']]) {
+      expect(knowledge.answerFor({ language, intent: 'residence.training', text })?.article.id).toBe('residence-training-visa');
+      expect(knowledge.answerFor({ language, intent: 'residence.training', text, entities: duldung })?.article.id).toBe('residence-training-duldung');
+    }
+    // An entity never brings in an article about another intent.
+    expect(knowledge.answerFor({ language: 'de', intent: 'recognition.costs', text: 'Was kostet das?', entities: duldung })?.article.intents).toContain('recognition.costs');
+  });
+
   it('uses the words to choose among articles of the same intent', async () => {
     const { knowledge } = await sharedBrain();
     const [best] = knowledge.retrieve({ language: 'de', intent: 'recognition.costs', text: 'Gibt es einen Zuschuss für die Kosten der Anerkennung?' });

@@ -100,7 +100,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     if (placeStatement && intent === OUT_OF_SCOPE) return reply(deps.composer.fixed('place.noted', language, t, 'topics'));
 
     if (intent !== OUT_OF_SCOPE) {
-      const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '' });
+      const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '', entities: nlu.entities });
       if (found) return reply(deps.composer.article(found.article, language, t, alsoAsked(deps, nlu, message.text ?? '')));
       const key = `answers.${intent.replace(/\./g, '_')}`;
       if (deps.texts.has(language, key)) return reply(deps.composer.fixed(key, language, t, FIXED_ANSWER_BUTTONS[intent]));
