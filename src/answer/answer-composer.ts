@@ -82,7 +82,7 @@ export class AnswerComposer {
     const body = this.reference.bodyAt(profession.body, place);
     const lines = [t('profession.heading', { profession: this.reference.professionName(profession, language) })];
     if (profession.reference) lines.push(t('profession.reference', { reference: profession.reference }));
-    lines.push(t(profession.regulated ? 'profession.regulated' : 'profession.notRegulated'));
+    lines.push(t(!profession.regulated ? 'profession.notRegulated' : profession.regulates === 'title' ? 'profession.protectedTitle' : 'profession.regulated'));
     if (body?.confirmed) {
       lines.push('', t('profession.body', { body: body.city ? `${body.name}, ${body.city}` : body.name }));
       const decides = body.decides[language] ?? body.decides.de;

@@ -34,6 +34,11 @@ const professionSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   group: z.string().min(1),
   regulated: z.boolean(),
+  /**
+   * What the regulation covers: the work itself (a licence to practise, the default) or only the
+   * title ("Ingenieur/in" may be used only with permission). The answer says which.
+   */
+  regulates: z.enum(['practice', 'title']).default('practice'),
   reference: z.string().optional(),
   /** Absent when the competent body is not confirmed: the answer then says so. */
   body: z.string().optional(),

@@ -45,6 +45,15 @@ describe('recognition finder for every profession in every language', () => {
     expect(body.sources.length).toBeGreaterThan(0);
   });
 
+  it('says for a protected title that the title needs permission, not that the work needs recognition', async () => {
+    const engineer = await postJson(url, { text: 'Ich bin Bauingenieur aus Syrien. Wer ist zuständig?' });
+    const text: string = engineer.body.messages.map((m: { text: string }) => m.text).join('\n');
+    expect(text).toContain('ist die Berufsbezeichnung geschützt');
+    expect(text).not.toContain('bevor Sie in dem Beruf arbeiten dürfen');
+    const nurse = await postJson(url, { text: 'Ich bin Krankenschwester aus Syrien. Wer ist zuständig?' });
+    expect(nurse.body.messages.map((m: { text: string }) => m.text).join('\n')).toContain('bevor Sie in dem Beruf arbeiten dürfen');
+  });
+
   it.each([
     ['Ich bin Bäcker aus Eritrea und wohne in Zeitz. Wer erkennt meinen Abschluss an?', 'Handwerkskammer Halle (Saale)'],
     ['I am a baker from Eritrea, I live in Wernigerode. Who recognises my qualification?', 'Handwerkskammer Magdeburg'],
