@@ -41,12 +41,13 @@ export class HandoffReplies {
 
   /** After repeated fallbacks or "not helpful": the offer, escalated only if the person accepts. */
   offer(reason: 'fallback' | 'feedback', t: Translate, before?: Reply): Reply {
-    const intro = reason === 'feedback' ? `${t('handoff.feedbackSorry')} ` : '';
+    // After "not helpful" the person said it already: sorry, not "I could not help you".
+    const intro = reason === 'feedback' ? t('handoff.feedbackSorry') : t('handoff.couldNotHelp');
     const buttons: QuickReply[] = [
       { title: t('buttons.handoffYes'), payload: ACCEPT_HANDOFF_PAYLOAD(reason) },
       ...(before?.quickReplies ?? []).filter((q) => q.payload !== ADVISOR_PAYLOAD),
     ];
-    const text = before ? `${before.text}\n\n${t('handoff.offer')}` : `${intro}${t('handoff.offer')}`;
+    const text = `${before ? `${before.text}\n\n` : ''}${intro} ${t('handoff.offerQuestion')}`;
     return { ...before, text, quickReplies: buttons };
   }
 

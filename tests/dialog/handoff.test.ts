@@ -116,6 +116,7 @@ describe('handover to an advisor (office open)', () => {
 
     const unhelpful = await chat({ text: 'feedback:unhelpful', sessionId: answer.body.sessionId });
     expect(texts(unhelpful.body)).toContain('Sorry that this did not help.');
+    expect(texts(unhelpful.body)).not.toContain('I could not help you');
     expect(unhelpful.body.escalation).toBeNull();
     const accepted = await chat({ text: 'handoff:feedback', sessionId: answer.body.sessionId });
     expect(accepted.body.escalation).toMatchObject({ status: 'queued', reason: 'feedback' });
