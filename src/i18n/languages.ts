@@ -17,6 +17,8 @@ const languageSchema = z.object({
   stemmer: z.string().min(1),
   /** Words that join two questions in one message ("und", "and"): the NLU reads each clause on its own too. */
   clauseJoiners: z.array(z.string().min(1)).optional(),
+  /** Typed answers that mean yes ("ja", "نعم"): to a yes/no question with buttons they count as its yes button. */
+  affirmations: z.array(z.string().min(1)).optional(),
 });
 
 export type LanguageInfo = z.infer<typeof languageSchema>;

@@ -88,6 +88,8 @@ export class NluService {
     private readonly guideIntents: Record<string, string>,
     readonly fallbackPolicy: Readonly<FallbackPolicy>,
     private readonly clauseSplitters: ReadonlyMap<LanguageCode, (text: string) => string[]>,
+    /** Every language's `affirmations`, normalised: a typed "ja" or "نعم" in any of them. */
+    private readonly affirmations: ReadonlySet<string>,
   ) {}
 
   static train(input: NluTrainingInput): NluService {
@@ -117,6 +119,7 @@ export class NluService {
       input.guideIntents ?? {},
       input.fallbackPolicy ?? FALLBACK_POLICY,
       new Map(input.languages.map((l) => [l.code, clauseSplitter(l.clauseJoiners ?? [])])),
+      new Set(input.languages.flatMap((l) => l.affirmations ?? []).map(normalisedPhrase)),
     );
   }
 
@@ -138,7 +141,7 @@ export class NluService {
 
   /** The same trained models with another fallback policy (no retraining). */
   withFallbackPolicy(policy: Readonly<FallbackPolicy>): NluService {
-    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseSplitters);
+    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseSplitters, this.affirmations);
   }
 
   get intents(): readonly string[] {
@@ -150,6 +153,11 @@ export class NluService {
     const payload = PAYLOAD.exec(text.trim());
     if (payload) return payload[1] === 'profession' ? [professionEntity(payload[2])] : [];
     return this.extractor.extract(tokenise(text));
+  }
+
+  /** Whether the message just says yes ("ja", "ok", "نعم", "да") in one of the languages. */
+  isAffirmation(text: string): boolean {
+    return this.affirmations.has(normalisedPhrase(text));
   }
 
   detectLanguage(text: string, sessionLanguage?: LanguageCode | null): LanguageGuess {
@@ -241,4 +249,11 @@ export class NluService {
 /** A profession chosen with a button ("profession:nurse"). */
 function professionEntity(id: string): Entity {
   return { type: 'profession', value: id, text: id };
+}
+
+/** Words as matching sees them (case, punctuation and letter variants gone), joined by single spaces. */
+function normalisedPhrase(text: string): string {
+  return tokenise(text)
+    .map((t) => t.norm)
+    .join(' ');
 }

@@ -107,6 +107,19 @@ describe('handover to an advisor (office open)', () => {
     expect(accepted.body.escalation).toMatchObject({ status: 'queued', reason: 'fallback' });
   });
 
+  it('takes a typed yes ("ja", "نعم") for the yes button of the offer, and a yes with nothing offered for no answer', async () => {
+    for (const [yes, misses] of [['ja', ['Wie wird das Wetter morgen in Stendal?', 'Welcher Fußballverein ist der beste?']], ['نعم', ['كيف الطقس غدا؟', 'ما هو أفضل نادي كرة قدم؟']]] as const) {
+      const first = await chat({ text: misses[0] });
+      const nothingOffered = await chat({ text: yes, sessionId: first.body.sessionId });
+      expect(nothingOffered.body.escalation).toBeNull();
+      const second = await chat({ text: misses[1], sessionId: first.body.sessionId });
+      expect(payloads(second.body)).toContain('handoff:fallback');
+      const accepted = await chat({ text: yes, sessionId: first.body.sessionId });
+      expect(accepted.body.intent.name).toBe('handoff.request');
+      expect(accepted.body.escalation).toMatchObject({ status: 'queued', reason: 'fallback' });
+    }
+  });
+
   it('asks "did this help?" under knowledge answers; "not helpful" offers a person, "helpful" thanks', async () => {
     const answer = await chat({ text: 'How long does recognition take?' });
     expect(payloads(answer.body)).toEqual(expect.arrayContaining(['feedback:helpful', 'feedback:unhelpful']));

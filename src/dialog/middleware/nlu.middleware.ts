@@ -1,11 +1,15 @@
 import type { BotWorker, BotkitMessage } from 'botkit';
 import type { NluResult, NluService } from '../../nlu/nlu.service';
-import type { ConversationRepository } from '../../storage/store';
+import type { Conversation, ConversationRepository } from '../../storage/store';
+import { ACCEPT_HANDOFF_PAYLOAD, CALLBACK_PAYLOADS } from '../../answer/handoff-replies';
 import { parseCallbackContact } from '../../escalation/callback-contact';
 import { turnOf } from '../turn';
 
 /** What the transcript shows instead of a phone number or e-mail given for a callback. */
 export const CALLBACK_CONTACT_PLACEHOLDER = '[callback contact]';
+
+/** The yes buttons of the bot's yes/no questions: hand over after a miss or "not helpful", agree to a callback. */
+const YES_PAYLOADS: ReadonlySet<string> = new Set([ACCEPT_HANDOFF_PAYLOAD('fallback'), ACCEPT_HANDOFF_PAYLOAD('feedback'), CALLBACK_PAYLOADS.agree]);
 
 /**
  * Ingest middleware: language, intent and entities for every message, also inside dialogs, so a
@@ -18,7 +22,9 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
       if (message.type !== 'message' || typeof message.text !== 'string') return next();
       const turn = turnOf(bot.getConfig('context'));
       const { conversation } = turn;
-      const result = nlu.analyse(message.text, { language: conversation.language, chosen: conversation.languageChosen });
+      // "ja" typed instead of pressing "Ja, weitergeben" means that button.
+      const pressed = nlu.isAffirmation(message.text) ? await yesButtonOfLastReply(conversations, conversation) : undefined;
+      const result = nlu.analyse(pressed ?? message.text, { language: conversation.language, chosen: conversation.languageChosen });
       turn.nlu = result;
       observe(result);
       message.nlu = result;
@@ -34,4 +40,12 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
       next(error as Error);
     }
   };
+}
+
+/** The payload of the yes button under the bot's last message, when that message asked a yes/no question. */
+async function yesButtonOfLastReply(conversations: ConversationRepository, conversation: Conversation): Promise<string | undefined> {
+  if (conversation.lastSeq === 0) return undefined;
+  const [last] = await conversations.listMessages(conversation.id, conversation.lastSeq - 1, 1);
+  if (last?.role !== 'bot') return undefined;
+  return last.quickReplies?.find((q) => YES_PAYLOADS.has(q.payload))?.payload;
 }
