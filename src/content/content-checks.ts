@@ -5,6 +5,7 @@ import { loadArticles } from '../knowledge/articles';
 import { contentPaths } from '../service';
 import { checkKnowledge, missingLanguages } from './knowledge-checks';
 import { ENTITY_FILES, labelledTexts, loadEntityFile, loadIntentFiles, OUT_OF_SCOPE } from './intent-files';
+import { tokenise } from '../nlu/text/tokenise';
 
 /** The intent ids of the public contract (CONTRACT.md, issue #2). */
 export const CONTRACT_INTENTS = [
@@ -89,6 +90,11 @@ export function checkContent(root: string, today = new Date()): string[] {
     if (!fs.existsSync(file)) continue;
     for (const entry of loadEntityFile(file)) {
       for (const lng of missingLanguages(entry.names, codes)) problems.push(`intents/entities/${name}: ${entry.id} has no ${lng} name`);
+      // "§ 24" is "24" once tokenised, and "ich bin 24" would be temporary protection.
+      for (const text of Object.values(entry.names).flat()) {
+        const words = tokenise(text);
+        if (words.length > 0 && words.every((w) => /^\d+$/.test(w.norm))) problems.push(`intents/entities/${name}: ${entry.id}: "${text}" is only a number for matching; add the law ("§ 24 AufenthG")`);
+      }
     }
   }
   return problems;

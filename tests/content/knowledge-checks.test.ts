@@ -50,6 +50,13 @@ describe('knowledge base check (npm run kb:check)', () => {
     expect(checkKnowledge(rootWithSchemaError)[0]).toMatch(/^knowledge\/articles: .*broken\.md/);
   });
 
+  it('reports an article entity that no dictionary knows', () => {
+    const sources = 'sources:\n  - { title: BAMF, url: "https://www.bamf.de/x" }\n';
+    const root = contentRoot({ 'knowledge/articles/sample.md': article(`reviewed: 2026-11-01\n${sources}entities: [residence_status:duldung, residence_status:nope]\n`, ['de', 'en', 'ar', 'uk', 'ru', 'fa']) });
+    const problems = checkKnowledge(root, new Date('2026-11-25T00:00:00Z')).filter((p) => p.includes('entity'));
+    expect(problems).toEqual(['knowledge/articles/sample.md: unknown entity residence_status:nope']);
+  });
+
   it('accepts only links a person can open', () => {
     expect(isWellFormedLink('https://zab.kmk.org/de/reglementierte-berufe')).toBe(true);
     expect(isWellFormedLink('http://www.lifepr.de/x')).toBe(true);

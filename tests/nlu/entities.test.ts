@@ -30,6 +30,12 @@ describe('entities from the real dictionaries', () => {
     expect(await entity('Ich habe Deutsch B1 gemacht', 'german_level')).toBe('B1');
   });
 
+  it('reads § 24 with its law as temporary protection, and an age of 24 as nothing', async () => {
+    expect(await entity('Ich habe Schutz nach § 24 AufenthG', 'residence_status')).toBe('temporary-protection');
+    expect(await entity('I am 24 and from Ghana', 'residence_status')).toBeUndefined();
+    expect(await entity('мені 24 роки', 'residence_status')).toBeUndefined();
+  });
+
   it('does not take a greeting for a place that looks like it ("Hallo" is not Halle), but keeps the place', async () => {
     expect(await entity('Hallo, ich bin Person 1', 'place')).toBeUndefined();
     expect(await entity('hallo ich suche eine Ausbildung', 'place')).toBeUndefined();
