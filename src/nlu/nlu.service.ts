@@ -84,8 +84,9 @@ export class NluService {
     private readonly classifier: IntentClassifier,
     private readonly extractor: EntityExtractor,
     readonly languages: LanguageCode[],
-    private readonly articleIntents: Record<string, string>,
-    private readonly guideIntents: Record<string, string>,
+    /** Maps, not objects: a payload such as "article:__proto__" must find nothing. */
+    private readonly articleIntents: ReadonlyMap<string, string>,
+    private readonly guideIntents: ReadonlyMap<string, string>,
     readonly fallbackPolicy: Readonly<FallbackPolicy>,
     private readonly clauseSplitters: ReadonlyMap<LanguageCode, (text: string) => string[]>,
     /** Every language's `affirmations`, normalised: a typed "ja" or "نعم" in any of them. */
@@ -115,8 +116,8 @@ export class NluService {
       classifier,
       extractor,
       input.languages.map((l) => l.code),
-      input.articleIntents ?? {},
-      input.guideIntents ?? {},
+      new Map(Object.entries(input.articleIntents ?? {})),
+      new Map(Object.entries(input.guideIntents ?? {})),
       input.fallbackPolicy ?? FALLBACK_POLICY,
       new Map(input.languages.map((l) => [l.code, clauseSplitter(l.clauseJoiners ?? [])])),
       new Set(input.languages.flatMap((l) => l.affirmations ?? []).map(normalisedPhrase)),
@@ -229,11 +230,12 @@ export class NluService {
   private payloadIntent(payload: Payload): string {
     switch (payload.kind) {
       case 'intent':
-        return payload.value;
+        // Anyone can type "intent:foo.bar": only the intents the classifier knows are answered.
+        return this.classifier.intentNames.includes(payload.value) ? payload.value : OUT_OF_SCOPE;
       case 'article':
-        return this.articleIntents[payload.value] ?? OUT_OF_SCOPE;
+        return this.articleIntents.get(payload.value) ?? OUT_OF_SCOPE;
       case 'guide':
-        return this.guideIntents[payload.value.split('.')[0]] ?? OUT_OF_SCOPE;
+        return this.guideIntents.get(payload.value.split('.')[0]) ?? OUT_OF_SCOPE;
       case 'profession':
         return PROFESSION_INTENT;
       case 'handoff':

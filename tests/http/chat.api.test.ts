@@ -70,6 +70,18 @@ describe('POST /api/v1/chat (contract)', () => {
     expect(body.messages[0].quickReplies.length).toBeGreaterThan(0);
   });
 
+  it.each(['article', 'intent', 'guide', 'profession'].flatMap((kind) => ['__proto__', 'constructor', 'tostring', 'foo.bar'].map((value) => `${kind}:${value}`)))(
+    'answers a made-up button payload "%s" like any message it does not understand',
+    async (text) => {
+      const { status, body } = await postJson(url, { text });
+      expect(status).toBe(200);
+      expect(['out_of_scope', 'recognition.authority']).toContain(body.intent.name);
+      const answer = body.messages.map((m: { text: string }) => m.text).join('\n');
+      expect(answer).not.toMatch(/native code|returned an object|undefined|\[object/);
+    },
+    10_000,
+  );
+
   describe('refuses bad input with the contract errors, never a 5xx', () => {
     const expectError = (response: { status: number; body: any }, status: number) => {
       expect(response.status).toBe(status);

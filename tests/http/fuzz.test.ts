@@ -56,10 +56,14 @@ describe('fuzzing every route and the websocket', () => {
     fc.array(hostileString, { maxLength: 5 }),
     fc.dictionary(fc.constantFrom('text', 'sessionId', 'language', 'email', 'password', 'name', 'role', 'disabled', 'status', '__proto__', 'constructor', '$where'), hostileString, { maxKeys: 5 }),
   );
+  /** Button payloads with keys every JavaScript object has ("article:__proto__" once hung the turn). */
+  const payloadText = fc
+    .tuple(fc.constantFrom('article', 'intent', 'profession', 'guide', 'handoff', 'callback', 'feedback'), fc.constantFrom('__proto__', 'constructor', 'prototype', 'tostring', 'valueof', 'hasownproperty', 'foo.bar', 'x'))
+    .map(([kind, value]) => `${kind}:${value}`);
   /** Field values of the real schemas, each replaced now and then by something hostile. */
   const plausibleBody = fc.record(
     {
-      text: fc.oneof(fc.constant('Wie lange dauert die Anerkennung?'), jsonValue),
+      text: fc.oneof(fc.constant('Wie lange dauert die Anerkennung?'), payloadText, jsonValue),
       // Read when a value is drawn, not when the generator is built (before beforeAll ran).
       sessionId: fc.oneof(fc.constant(null).map(() => sessionId), fc.constant('unknown-session-1234'), jsonValue),
       language: fc.oneof(fc.constantFrom('de', 'ar', 'xx', 'DE'), jsonValue),
