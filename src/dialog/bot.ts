@@ -20,7 +20,7 @@ import { escalationMiddleware } from './middleware/escalation.middleware';
 import { nluMiddleware } from './middleware/nlu.middleware';
 import { sessionMiddleware } from './middleware/session.middleware';
 import { transcriptMiddleware } from './middleware/transcript.middleware';
-import { turnOf } from './turn';
+import { guardTurn, turnOf } from './turn';
 
 export interface BotDeps {
   adapter: BotAdapter;
@@ -63,23 +63,25 @@ export function createBot(deps: BotDeps): Botkit {
   controller.interrupts(
     async (message: BotkitMessage) => message.type === 'message',
     'message',
-    async (bot: BotWorker, message: BotkitMessage) => ((await handoff.intercept(bot, message)) ? undefined : false),
+    async (bot: BotWorker, message: BotkitMessage) => guardTurn(bot, async () => ((await handoff.intercept(bot, message)) ? undefined : false), undefined),
   );
 
   const answerTurn = createMessageHandler({ ...deps, conversations: deps.store.conversations });
   controller.addDialog(createProfessionDialog(controller, deps.composer, deps.texts, answerTurn));
   controller.addDialog(createGuideDialog(controller, deps.guides, deps.composer, deps.texts, answerTurn));
-  controller.on('message', async (bot, message) => answerTurn(bot, message));
+  controller.on('message', async (bot, message) => guardTurn(bot, () => answerTurn(bot, message), undefined));
 
   // The web chat says "hello" when it opens a new session: greet in the session's language.
-  controller.on('hello', async (bot, message) => {
+  controller.on('hello', async (bot, message) => guardTurn(bot, () => greet(bot, message), undefined));
+
+  async function greet(bot: BotWorker, message: BotkitMessage): Promise<void> {
     const turn = turnOf(bot.getConfig('context'));
     const language = turn.conversation.language ?? deps.defaultLanguage;
     const greeting = toBotkitMessage(deps.composer.fixed('answers.greeting', language, deps.texts.forLanguage(language), 'topics'));
     // A new web-chat session learns its token here, so the person can later erase the chat.
     if (turn.sessionToken) greeting.channelData.session = { id: turn.conversation.id, token: turn.sessionToken };
     await bot.reply(message, greeting);
-  });
+  }
 
   return controller;
 }

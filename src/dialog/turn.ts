@@ -38,3 +38,24 @@ export function turnOf(context: TurnStateHolder): TurnInfo {
 export function personEscalation(e: Escalation) {
   return { id: e.id, status: e.status, priority: e.priority, reason: e.reason, createdAt: e.createdAt };
 }
+
+/** The TurnContext as a Botkit handler sees it: its adapter reports a failed turn (WebAdapter.onTurnError). */
+interface FailableContext {
+  adapter: { onTurnError?: (context: never, error: Error) => Promise<void> };
+}
+
+/**
+ * Runs one of our Botkit handlers (an interrupt, a trigger, a dialog step). Botkit loses an error
+ * thrown there: its turn promise never settles, so the HTTP request hangs and the socket stops
+ * answering. Caught here, the error goes to the adapter's onTurnError like any other failed turn
+ * (logged; the channel answers 500 or a socket error) and Botkit ends the turn with `fallback`.
+ */
+export async function guardTurn<R>(bot: { getConfig(key: 'context'): unknown }, run: () => Promise<R>, fallback: R): Promise<R> {
+  try {
+    return await run();
+  } catch (error) {
+    const context = bot.getConfig('context') as FailableContext;
+    await context.adapter.onTurnError?.(context as never, error instanceof Error ? error : new Error(String(error)));
+    return fallback;
+  }
+}

@@ -1,4 +1,4 @@
-import { BotkitConversation, type Botkit, type BotWorker, type BotkitMessage } from 'botkit';
+import { BotkitConversation, type Botkit, type BotkitDialogWrapper, type BotWorker, type BotkitMessage } from 'botkit';
 import type { AnswerComposer } from '../../answer/answer-composer';
 import { OUT_OF_SCOPE } from '../../content/intent-files';
 import type { Texts } from '../../i18n/i18n';
@@ -6,7 +6,7 @@ import { answerFromPayload, interpretAnswer } from '../../knowledge/guide-answer
 import { SKIP, type Guide, type GuideAnswers, type GuideBook, type GuideQuestion } from '../../knowledge/guides';
 import type { NluResult } from '../../nlu/nlu.service';
 import { toBotkitMessage } from '../botkit-message';
-import { turnOf } from '../turn';
+import { guardTurn, turnOf } from '../turn';
 
 export const GUIDE_DIALOG = 'guide';
 
@@ -42,7 +42,9 @@ export function createGuideDialog(
   const dialog = new BotkitConversation(GUIDE_DIALOG, controller);
   const skipPhrases = texts.languages().flatMap((language) => texts.forLanguage(language)('guide.skipWords').split('|'));
 
-  dialog.before('default', async (convo, bot) => {
+  dialog.before('default', async (convo, bot) => guardTurn(bot, () => prepareQuestion(convo, bot), undefined));
+
+  async function prepareQuestion(convo: BotkitDialogWrapper, bot: BotWorker): Promise<void> {
     const vars = convo.vars as unknown as GuideVars;
     const guide = guides.get(vars.guide);
     const question = guide?.nextQuestion(vars.answers ?? {});
@@ -52,41 +54,43 @@ export function createGuideDialog(
     convo.setVar('prompt', prompt.text);
     convo.setVar('choices', prompt.quickReplies);
     convo.setVar('asked', (vars.asked ?? 0) + 1);
-  });
+  }
 
   dialog.ask(
     // Triple braces: the prompt is our own text and must not be HTML-escaped by the template engine.
     { text: ['{{{vars.prompt}}}'], quick_replies: (_line: unknown, vars: Record<string, unknown>) => vars.choices as never[] },
-    async (_answer, convo, bot, message) => {
-      const vars = convo.vars as unknown as GuideVars;
-      const guide = guides.get(vars.guide);
-      const nlu = turnOf(bot.getConfig('context')).nlu;
-      const question = guide?.nextQuestion(vars.answers);
-      if (!guide || !question || !nlu) return convo.stop();
-
-      const found = readAnswer(guide, question, nlu, (message as BotkitMessage).text ?? '', vars.answers, skipPhrases);
-      if (found === 'leave') {
-        // A new question, or a button of an earlier answer: end the guide and answer it.
-        await bot.cancelAllDialogs();
-        return answerTurn(bot, message as BotkitMessage);
-      }
-      // An answer inside a guide belongs to the guide's topic, whatever the classifier made of "19".
-      nlu.intent = { name: guide.definition.intent, confidence: 1 };
-      nlu.fallbackReason = undefined;
-      // An answer we cannot read is asked once more, then counts as skipped: nobody gets stuck.
-      if (Object.keys(found).length === 0 && !vars.retry) {
-        convo.setVar('retry', true);
-        return convo.repeat();
-      }
-      const answers = { ...vars.answers, ...(Object.keys(found).length ? found : { [question.id]: SKIP }) };
-      convo.setVar('answers', answers);
-      convo.setVar('retry', false);
-      if (guide.nextQuestion(answers)) return convo.repeat();
-      const language = languageOf(bot);
-      await bot.reply(message, toBotkitMessage(composer.guidePlan(guide, answers, language, texts.forLanguage(language))));
-    },
+    async (_answer, convo, bot, message) => guardTurn(bot, () => takeAnswer(convo, bot, message as BotkitMessage), undefined),
     'answer',
   );
+
+  async function takeAnswer(convo: BotkitDialogWrapper, bot: BotWorker, message: BotkitMessage): Promise<void> {
+    const vars = convo.vars as unknown as GuideVars;
+    const guide = guides.get(vars.guide);
+    const nlu = turnOf(bot.getConfig('context')).nlu;
+    const question = guide?.nextQuestion(vars.answers);
+    if (!guide || !question || !nlu) return convo.stop();
+
+    const found = readAnswer(guide, question, nlu, message.text ?? '', vars.answers, skipPhrases);
+    if (found === 'leave') {
+      // A new question, or a button of an earlier answer: end the guide and answer it.
+      await bot.cancelAllDialogs();
+      return answerTurn(bot, message);
+    }
+    // An answer inside a guide belongs to the guide's topic, whatever the classifier made of "19".
+    nlu.intent = { name: guide.definition.intent, confidence: 1 };
+    nlu.fallbackReason = undefined;
+    // An answer we cannot read is asked once more, then counts as skipped: nobody gets stuck.
+    if (Object.keys(found).length === 0 && !vars.retry) {
+      convo.setVar('retry', true);
+      return convo.repeat();
+    }
+    const answers = { ...vars.answers, ...(Object.keys(found).length ? found : { [question.id]: SKIP }) };
+    convo.setVar('answers', answers);
+    convo.setVar('retry', false);
+    if (guide.nextQuestion(answers)) return convo.repeat();
+    const language = languageOf(bot);
+    await bot.reply(message, toBotkitMessage(composer.guidePlan(guide, answers, language, texts.forLanguage(language))));
+  }
   return dialog;
 }
 

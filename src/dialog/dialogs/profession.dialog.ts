@@ -1,6 +1,7 @@
 import { BotkitConversation, type Botkit, type BotWorker, type BotkitMessage } from 'botkit';
 import type { AnswerComposer } from '../../answer/answer-composer';
 import type { Texts } from '../../i18n/i18n';
+import { guardTurn } from '../turn';
 
 export const PROFESSION_DIALOG = 'ask-profession';
 
@@ -16,18 +17,22 @@ export function createProfessionDialog(
   answerTurn: (bot: BotWorker, message: BotkitMessage, options: { askedForProfession: boolean }) => Promise<void>,
 ): BotkitConversation {
   const dialog = new BotkitConversation(PROFESSION_DIALOG, controller);
-  dialog.before('default', async (convo) => {
-    const language = String(convo.vars.language);
-    const prompt = composer.askProfession(language, texts.forLanguage(language));
-    convo.setVar('prompt', prompt.text);
-    convo.setVar('choices', prompt.quickReplies);
-  });
+  dialog.before('default', async (convo, bot) =>
+    guardTurn(
+      bot,
+      async () => {
+        const language = String(convo.vars.language);
+        const prompt = composer.askProfession(language, texts.forLanguage(language));
+        convo.setVar('prompt', prompt.text);
+        convo.setVar('choices', prompt.quickReplies);
+      },
+      undefined,
+    ),
+  );
   dialog.ask(
     // Triple braces: the prompt is our own text and must not be HTML-escaped by the template engine.
     { text: ['{{{vars.prompt}}}'], quick_replies: (_line: unknown, vars: Record<string, unknown>) => vars.choices as never[] },
-    async (_answer, _convo, bot, message) => {
-      await answerTurn(bot, message as BotkitMessage, { askedForProfession: true });
-    },
+    async (_answer, _convo, bot, message) => guardTurn(bot, () => answerTurn(bot, message as BotkitMessage, { askedForProfession: true }), undefined),
     'profession',
   );
   return dialog;
