@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import type { LanguageCode } from '../i18n/languages';
 import type { Logger } from '../logging/logger';
 import type { Advisor, CallbackContact, ConversationRepository, Escalation, EscalationRepository, EscalationStatus, EscalationUpdate, NewEscalation } from '../storage/store';
-import { OpenEscalationExistsError } from '../storage/store';
+import { OPEN_ESCALATION_STATUSES, OpenEscalationExistsError } from '../storage/store';
 import type { EscalationEvents } from './escalation-events';
 import type { HandBackKind, PersonDelivery } from './person-delivery';
 
@@ -59,6 +59,18 @@ export class EscalationService {
     const { id: escalationId, status, priority, reason, language, createdAt: at } = escalation;
     this.deps.events.publish({ type: 'escalation.created', escalationId, status, priority, reason, language, at });
     return escalation;
+  }
+
+  /**
+   * An emergency in a conversation that already waits for a person ("I want to talk to someone" …
+   * "the police come tomorrow to deport me"): its escalation becomes urgent and moves up the queue.
+   */
+  async raiseToUrgent(escalation: Escalation): Promise<Escalation> {
+    if (escalation.priority === 'urgent') return escalation;
+    const result = await this.deps.escalations.transition(escalation.id, OPEN_ESCALATION_STATUSES, { priority: 'urgent', reason: 'urgent' });
+    if (!result.ok) return escalation;
+    this.updated(result.escalation);
+    return result.escalation;
   }
 
   /** The conversation's open escalation (queued, assigned or callback), if any. */

@@ -40,8 +40,10 @@ export class HandoffDesk {
 
   async request(input: HandoffRequest): Promise<HandoffOutcome> {
     const existing = await this.escalations.openFor(input.conversationId);
+    // An emergency after an ordinary request makes the waiting escalation urgent.
+    const kept = existing && input.reason === 'urgent' ? await this.escalations.raiseToUrgent(existing) : existing;
     const escalation =
-      existing ??
+      kept ??
       (await this.escalations.open({
         conversationId: input.conversationId,
         reason: input.reason,

@@ -84,6 +84,14 @@ describe('handover to an advisor (office open)', () => {
     expect(queue.body.escalations[0]).toMatchObject({ id: body.escalation.id, priority: 'urgent', language: 'de' });
   });
 
+  it('makes a waiting escalation urgent when an emergency follows the request for a person', async () => {
+    const asked = await chat({ text: 'I want to talk to a human' });
+    expect(asked.body.escalation).toMatchObject({ status: 'queued', priority: 'normal', reason: 'requested' });
+    const urgent = await chat({ text: 'Actually it is urgent: the police are coming to deport me tomorrow', sessionId: asked.body.sessionId });
+    expect(urgent.body.intent.name).toBe('escalation.urgent');
+    expect(urgent.body.escalation).toMatchObject({ id: asked.body.escalation.id, status: 'queued', priority: 'urgent', reason: 'urgent' });
+  });
+
   it('interrupts a guided dialog when the person asks for a person, in Arabic', async () => {
     const start = await chat({ text: 'guide:coaching-chain', language: 'ar' });
     const { body } = await chat({ text: 'أريد التحدث مع مستشار', sessionId: start.body.sessionId });

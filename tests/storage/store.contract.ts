@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import {
   dialogStatePrefix,
   DuplicateEmailError,
+  OPEN_ESCALATION_STATUSES,
   OpenEscalationExistsError,
   type Conversation,
   type NewAdvisor,
@@ -535,6 +536,13 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(closes.filter((r) => !r.ok && r.reason === 'status')).toHaveLength(9);
 
         expect(await store.escalations.transition(uid(), ['queued'], { status: 'returned' })).toEqual({ ok: false, reason: 'not_found' });
+      });
+
+      it('raises priority and reason of an open escalation, keeping its status, and lists it among the urgent ones', async () => {
+        const created = await store.escalations.create(newEscalation((await createConversation(store)).id));
+        const raised = await store.escalations.transition(created.id, OPEN_ESCALATION_STATUSES, { priority: 'urgent', reason: 'urgent' });
+        expect(raised).toMatchObject({ ok: true, escalation: { id: created.id, status: created.status, priority: 'urgent', reason: 'urgent' } });
+        expect(await store.escalations.get(created.id)).toMatchObject({ status: created.status, priority: 'urgent', reason: 'urgent' });
       });
 
       it.each(['resolved', 'returned'] as const)('closing as %s deletes the callback contact and stamps closedAt', async (status) => {

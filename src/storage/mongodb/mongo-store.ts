@@ -323,6 +323,8 @@ export class MongoStore implements Store {
           set.open = OPEN_ESCALATION_STATUSES.includes(patch.status);
         }
         if (patch.advisorId !== undefined) set.advisorId = patch.advisorId;
+        if (patch.priority !== undefined) set.priority = patch.priority;
+        if (patch.reason !== undefined) set.reason = patch.reason;
         if (patch.claimedAt !== undefined) set.claimedAt = new Date(patch.claimedAt);
         if (patch.callbackContact !== undefined) set.callbackContact = patch.callbackContact;
         else if ('callbackContact' in patch) unset.callbackContact = '';
