@@ -143,6 +143,18 @@ describe('handover to an advisor (office open)', () => {
     expect(accepted.body.escalation).toMatchObject({ status: 'queued', reason: 'feedback' });
   });
 
+  it('answers a callback contact in the language of the conversation, not in the language its letters look like', async () => {
+    const request = await chat({ text: 'أريد التحدث مع مستشار من فضلك' });
+    const sessionId = request.body.sessionId;
+    await chat({ text: 'callback:offer', sessionId });
+    await chat({ text: 'callback:agree', sessionId });
+    const saved = await chat({ text: 'ahmad.h@gmail.com', sessionId });
+    expect(saved.body.escalation).toMatchObject({ status: 'callback' });
+    expect(saved.body.language).toBe('ar');
+    const after = await chat({ text: 'ok', sessionId });
+    expect(after.body.language).toBe('ar');
+  });
+
   it('takes a callback contact only with consent, keeps it out of the transcript, and deletes it when resolved', async () => {
     const request = await chat({ text: 'I want to talk to a real person' });
     const sessionId = request.body.sessionId;

@@ -22,17 +22,18 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
       if (message.type !== 'message' || typeof message.text !== 'string') return next();
       const turn = turnOf(bot.getConfig('context'));
       const { conversation } = turn;
+      // A callback contact goes to the escalation only (deleted with it), never into the transcript.
+      const isContact = Boolean(conversation.awaitingCallbackContact) && parseCallbackContact(message.text) !== null;
       // "ja" typed instead of pressing "Ja, weitergeben" means that button.
       const pressed = nlu.isAffirmation(message.text) ? await yesButtonOfLastReply(conversations, conversation) : undefined;
-      const result = nlu.analyse(pressed ?? message.text, { language: conversation.language, chosen: conversation.languageChosen });
+      // An e-mail address or a phone number says nothing about the language: the answer stays in the session's.
+      const result = nlu.analyse(pressed ?? message.text, { language: conversation.language, chosen: conversation.languageChosen || (isContact && conversation.language !== null) });
       turn.nlu = result;
       observe(result);
       message.nlu = result;
       if (result.language !== conversation.language) {
         turn.conversation = (await conversations.update(conversation.id, { language: result.language })) ?? conversation;
       }
-      // A callback contact goes to the escalation only (deleted with it), never into the transcript.
-      const isContact = Boolean(conversation.awaitingCallbackContact) && parseCallbackContact(message.text) !== null;
       const stored = isContact ? CALLBACK_CONTACT_PLACEHOLDER : message.text;
       await conversations.appendMessage(conversation.id, { role: 'user', text: stored, language: result.detected.language, intent: result.intent.name });
       next();
