@@ -78,6 +78,16 @@ describe('guided dialogs', () => {
     expect(moved.messages[0].text).toContain('Welchen Abschluss');
   });
 
+  it('reads a residence status or a place in Sachsen-Anhalt as "already lives in Germany" in the employer check', async () => {
+    const duldung = await say('guide:employer-check', undefined, 'de');
+    const next = await say('Er hat eine Duldung', duldung.sessionId);
+    // Both questions answered at once (where, and the status): on to the qualification.
+    expect(payloads(next).some((p) => p.startsWith('guide:employer-check.qualification.'))).toBe(true);
+    const halle = await say('guide:employer-check', undefined, 'de');
+    const status = await say('Er kommt aus Syrien und wohnt in Halle', halle.sessionId);
+    expect(payloads(status).some((p) => p.startsWith('guide:employer-check.status.'))).toBe(true);
+  });
+
   it('leaves the guide for a different question and answers it', async () => {
     const start = await say('guide:coaching-chain', undefined, 'de');
     const other = await say('Wie viel kostet die Anerkennung?', start.sessionId);
