@@ -70,12 +70,13 @@ describe('POST /api/v1/chat (contract)', () => {
     expect(body.messages[0].quickReplies.length).toBeGreaterThan(0);
   });
 
-  it.each(['article', 'intent', 'guide', 'profession'].flatMap((kind) => ['__proto__', 'constructor', 'tostring', 'foo.bar'].map((value) => `${kind}:${value}`)))(
+  it.each(['article', 'intent', 'guide', 'profession', 'handoff', 'callback', 'feedback'].flatMap((kind) => ['__proto__', 'constructor', 'tostring', 'foo.bar'].map((value) => `${kind}:${value}`)))(
     'answers a made-up button payload "%s" like any message it does not understand',
     async (text) => {
       const { status, body } = await postJson(url, { text });
       expect(status).toBe(200);
       expect(['out_of_scope', 'recognition.authority']).toContain(body.intent.name);
+      expect(body.escalation).toBeNull();
       const answer = body.messages.map((m: { text: string }) => m.text).join('\n');
       expect(answer).not.toMatch(/native code|returned an object|undefined|\[object/);
     },

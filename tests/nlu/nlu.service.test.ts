@@ -1,3 +1,4 @@
+import { ACCEPT_HANDOFF_PAYLOAD, ADVISOR_PAYLOAD, CALLBACK_PAYLOADS, FEEDBACK_PAYLOADS } from '../../src/answer/handoff-replies';
 import { sharedBrain } from '../helpers/service';
 
 const fresh = { language: null, chosen: false };
@@ -114,5 +115,16 @@ describe('language detection', () => {
     expect(nlu.detectLanguage('Anerkennungszuschuss beantragen', 'fa').language).toBe('fa');
     expect(nlu.detectLanguage('Integrationskurs?', 'de').language).toBe('de');
     expect(nlu.detectLanguage('I would prefer to write in English', 'ar').language).toBe('en');
+  });
+
+  it('reads every fixed button the answers offer as that button, and a made-up value of one as nothing', async () => {
+    const { nlu } = await sharedBrain();
+    const session = { language: 'de', chosen: false };
+    const buttons = [...Object.values(CALLBACK_PAYLOADS), ...Object.values(FEEDBACK_PAYLOADS), ACCEPT_HANDOFF_PAYLOAD('fallback'), ACCEPT_HANDOFF_PAYLOAD('feedback'), ADVISOR_PAYLOAD];
+    for (const button of buttons) expect({ button, payload: Boolean(nlu.analyse(button, session).payload) }).toEqual({ button, payload: true });
+    for (const madeUp of ['handoff:xyz', 'callback:hack', 'feedback:meh']) {
+      const result = nlu.analyse(madeUp, session);
+      expect({ madeUp, intent: result.intent.name, payload: result.payload }).toEqual({ madeUp, intent: 'out_of_scope', payload: undefined });
+    }
   });
 });
