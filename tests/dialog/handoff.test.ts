@@ -84,6 +84,14 @@ describe('handover to an advisor (office open)', () => {
     expect(queue.body.escalations[0]).toMatchObject({ id: body.escalation.id, priority: 'urgent', language: 'de' });
   });
 
+  it('tells someone waiting in the queue who writes "Hallo? Ist da jemand?" that the request stands', async () => {
+    const asked = await chat({ text: 'Ich möchte mit einem Menschen sprechen' });
+    expect(asked.body.escalation).toMatchObject({ status: 'queued' });
+    const hello = await chat({ text: 'Hallo? Ist da jemand?', sessionId: asked.body.sessionId });
+    expect(texts(hello.body)).toContain('schon bei unserer Beratung');
+    expect(hello.body.escalation).toMatchObject({ id: asked.body.escalation.id, status: 'queued' });
+  });
+
   it('makes a waiting escalation urgent when an emergency follows the request for a person', async () => {
     const asked = await chat({ text: 'I want to talk to a human' });
     expect(asked.body.escalation).toMatchObject({ status: 'queued', priority: 'normal', reason: 'requested' });

@@ -99,6 +99,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     // Only where the person lives ("Я живу в Галле"), with nothing to answer yet: noted, not "not understood".
     if (placeStatement && intent === OUT_OF_SCOPE) return reply(deps.composer.fixed('place.noted', language, t, 'topics'));
 
+    // "Hallo? Ist da jemand?" while waiting in the queue: the request stands, rather than a greeting or "not understood".
+    if (turn.escalation?.status === 'queued' && (intent === 'greeting' || intent === OUT_OF_SCOPE)) return reply(deps.composer.fixed('handoff.already', language, t, 'topics'));
+
     if (intent !== OUT_OF_SCOPE) {
       const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '', entities: nlu.entities });
       if (found) return reply(deps.composer.article(found.article, language, t, alsoAsked(deps, nlu, message.text ?? '')));
