@@ -7,7 +7,7 @@ import { AnalyticsService } from './analytics/analytics.service';
 import { AnswerComposer } from './answer/answer-composer';
 import { HandoffReplies } from './answer/handoff-replies';
 import { ChatAdapter } from './channels/web.adapter';
-import type { Config } from './config/config';
+import { DEFAULT_RETENTION_DAYS, type Config } from './config/config';
 import { labelledTexts, loadConcepts, loadEntityDictionaries, loadIntentFiles } from './content/intent-files';
 import { createBot } from './dialog/bot';
 import { botPersonDelivery } from './dialog/person-delivery';
@@ -82,12 +82,12 @@ export function nluTrainingInput(parts: {
 }
 
 /** Everything the service learns from its content folders at start-up. */
-export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LANGUAGE'> & Partial<Pick<Config, 'NLU_CACHE_DIR'>>) {
+export async function loadBrain(config: Pick<Config, 'CONTENT_DIR' | 'DEFAULT_LANGUAGE'> & Partial<Pick<Config, 'NLU_CACHE_DIR' | 'RETENTION_DAYS'>>) {
   const paths = contentPaths(config.CONTENT_DIR);
   const languages = loadLanguages(paths.locales);
   const codes = languages.map((l) => l.code);
   if (!codes.includes(config.DEFAULT_LANGUAGE)) throw new Error(`DEFAULT_LANGUAGE ${config.DEFAULT_LANGUAGE} has no folder in locales/`);
-  const texts = await Texts.load(paths.locales, codes, config.DEFAULT_LANGUAGE);
+  const texts = await Texts.load(paths.locales, codes, config.DEFAULT_LANGUAGE, { retentionDays: config.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS });
   const reference = ReferenceData.load(paths.data);
   const guides = GuideBook.load(paths.guides);
   const articles = loadArticles(paths.articles);

@@ -5,6 +5,9 @@ import { StartupError } from '../errors/app-error';
 import { OfficeHours } from '../escalation/office-hours';
 import { WEBHOOK_EVENT_TYPES } from '../notifications/webhook';
 
+/** Days after its last message that a conversation is erased (RETENTION_DAYS); the privacy answer names it. */
+export const DEFAULT_RETENTION_DAYS = 90;
+
 /** Undefined for text that is no URL, so the refinements below report instead of throwing. */
 function parsedUrl(value: string): URL | undefined {
   try {
@@ -31,7 +34,7 @@ const schema = z.object({
    * Conversations, their messages, dialog state and escalations are deleted this many days after
    * their last activity (GDPR storage limitation; issue #5). MongoDB also gets TTL indexes for it.
    */
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_RETENTION_DAYS),
   /** Call fsync after every journal write: survives power loss, not only a killed process. */
   STORE_FSYNC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** pino level; message texts are never logged at info or above. */

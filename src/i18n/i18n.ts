@@ -17,7 +17,8 @@ export class Texts {
     private readonly codes: LanguageCode[],
   ) {}
 
-  static async load(localesDir: string, languages: LanguageCode[], fallbackLanguage: LanguageCode): Promise<Texts> {
+  /** `variables`: values every text may use, such as {{retentionDays}} from the configuration. */
+  static async load(localesDir: string, languages: LanguageCode[], fallbackLanguage: LanguageCode, variables: Record<string, string | number> = {}): Promise<Texts> {
     const resources: Record<string, Record<string, unknown>> = {};
     const namespaces = new Set<string>();
     for (const lng of languages) {
@@ -37,7 +38,7 @@ export class Texts {
       supportedLngs: languages,
       ns: [...namespaces],
       defaultNS: 'chat',
-      interpolation: { escapeValue: false },
+      interpolation: { escapeValue: false, defaultVariables: variables },
       returnNull: false,
       initImmediate: false,
       // Keep stdout for structured logs only.

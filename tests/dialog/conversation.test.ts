@@ -100,6 +100,12 @@ describe('conversations', () => {
     }
   });
 
+  it('names the retention period when asked what happens with the data', async () => {
+    const { body } = await postJson(url, { text: 'Was passiert mit meinen Daten in diesem Chat?' });
+    expect(body.intent.name).toBe('privacy');
+    expect(body.messages[0].text).toContain('Nach 90 Tagen ohne neue Nachricht');
+  });
+
   it('follows a quick reply to a related article', async () => {
     const first = await postJson(url, { text: 'Wie viel kostet die Anerkennung?' });
     const related = first.body.messages[0].quickReplies.find((q: { payload: string }) => q.payload.startsWith('article:'));

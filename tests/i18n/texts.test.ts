@@ -21,4 +21,12 @@ describe('Texts', () => {
     expect(en('callback.saved', { contact: '+•• •••• 101' })).toContain('+•• •••• 101');
     expect(en('callback.saved', { contact: 'someone@example.org' })).toContain('someone@example.org');
   });
+
+  it('fills in the configured values every text may use (the retention period in the privacy answer)', async () => {
+    const configured = await Texts.load(path.join(ROOT, 'locales'), ['de', 'en', 'ar', 'uk', 'ru', 'fa'], 'de', { retentionDays: 30 });
+    for (const language of configured.languages()) {
+      const privacy = configured.forLanguage(language)('answers.privacy');
+      expect({ language, named: privacy.includes('30') && !privacy.includes('{{') }).toEqual({ language, named: true });
+    }
+  });
 });
