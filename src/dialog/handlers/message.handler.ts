@@ -10,8 +10,9 @@ import type { Article } from '../../knowledge/articles';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base';
 import type { NluResult, NluService } from '../../nlu/nlu.service';
 import { AMBIGUOUS_PROFESSION, type ReferenceData } from '../../knowledge/reference-data';
-import type { Conversation, ConversationRepository, StoredMessage } from '../../storage/store';
+import type { Conversation, ConversationRepository } from '../../storage/store';
 import { toBotkitMessage } from '../botkit-message';
+import { messagesBefore } from '../earlier-messages';
 import { GUIDE_DIALOG, type GuideDialogOptions } from '../dialogs/guide.dialog';
 import { PROFESSION_DIALOG } from '../dialogs/profession.dialog';
 import { turnOf } from '../turn';
@@ -116,15 +117,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
   };
 }
 
-/** Up to `count` of the messages stored before this turn (`conversation` is as the turn began), oldest first. */
-async function messagesBefore(deps: MessageHandlerDeps, conversation: Conversation, count: number): Promise<StoredMessage[]> {
-  const recent = await deps.conversations.listMessages(conversation.id, Math.max(0, conversation.lastSeq - count), count);
-  return recent.filter((m) => m.seq <= conversation.lastSeq);
-}
-
 /** Whether the bot's last message before this turn could not answer either (see Reply.unanswered). */
 async function previousReplyUnanswered(deps: MessageHandlerDeps, conversation: Conversation): Promise<boolean> {
-  const lastBot = (await messagesBefore(deps, conversation, RECENT_MESSAGES)).filter((m) => m.role === 'bot').pop();
+  const lastBot = (await messagesBefore(deps.conversations, conversation, RECENT_MESSAGES)).filter((m) => m.role === 'bot').pop();
   return Boolean(lastBot?.unanswered);
 }
 
@@ -148,7 +143,7 @@ interface NamedBefore {
 /** The place and the profession the person named most recently in the conversation's last messages. */
 async function namedBefore(deps: MessageHandlerDeps, conversation: Conversation): Promise<NamedBefore> {
   const found: NamedBefore = {};
-  for (const message of (await messagesBefore(deps, conversation, LOOKBACK_MESSAGES)).reverse()) {
+  for (const message of (await messagesBefore(deps.conversations, conversation, LOOKBACK_MESSAGES)).reverse()) {
     if (message.role !== 'user') continue;
     for (const entity of deps.nlu.entities(message.text)) {
       if (entity.type === 'place') found.place ??= entity.value;

@@ -3,6 +3,7 @@ import type { NluResult, NluService } from '../../nlu/nlu.service';
 import type { Conversation, ConversationRepository } from '../../storage/store';
 import { ACCEPT_HANDOFF_PAYLOAD, CALLBACK_PAYLOADS } from '../../answer/handoff-replies';
 import { parseCallbackContact } from '../../escalation/callback-contact';
+import { messagesBefore } from '../earlier-messages';
 import { turnOf } from '../turn';
 
 /** What the transcript shows instead of a phone number or e-mail given for a callback. */
@@ -45,8 +46,7 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
 
 /** The payload of the yes button under the bot's last message, when that message asked a yes/no question. */
 async function yesButtonOfLastReply(conversations: ConversationRepository, conversation: Conversation): Promise<string | undefined> {
-  if (conversation.lastSeq === 0) return undefined;
-  const [last] = await conversations.listMessages(conversation.id, conversation.lastSeq - 1, 1);
+  const [last] = await messagesBefore(conversations, conversation, 1);
   if (last?.role !== 'bot') return undefined;
   return last.quickReplies?.find((q) => YES_PAYLOADS.has(q.payload))?.payload;
 }
