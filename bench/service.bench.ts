@@ -3,7 +3,8 @@
  *   - start-up: process start → /readyz 200;
  *   - HTTP: autocannon against POST /api/v1/chat with held-out messages of all six languages in
  *     conversations of 6 messages, each in one language, and in the same run against a bare Botkit echo bot (bench/echo-bot.ts) → req/s,
- *     latency percentiles, and the ratio;
+ *     latency percentiles, and the ratio; for reference also against the echo bot that runs our NLU
+ *     and retrieval and nothing else (UNDERSTAND=1), which shows what understanding alone costs;
  *   - websocket: 200 concurrent web-chat clients, each a short conversation → errors, p99;
  *   - memory: RSS after 10,000 messages, and its growth after warm-up.
  * Prints a table and merges its figures into bench/results/latest.json.
@@ -164,20 +165,30 @@ async function main(): Promise<void> {
   const service = start('dist/main.js', serviceEnv);
   const echoPort = await freePort();
   const echoUrl = `http://127.0.0.1:${echoPort}`;
+  const understandingPort = await freePort();
+  const understandingUrl = `http://127.0.0.1:${understandingPort}`;
   let echo: ChildProcess | undefined;
+  let understandingEcho: ChildProcess | undefined;
   try {
     await waitReady(serviceUrl);
     const startupMs = Math.round(performance.now() - startedAt);
     echo = start('bench/echo-bot.ts', { PORT: String(echoPort) });
+    understandingEcho = start('bench/echo-bot.ts', { PORT: String(understandingPort), UNDERSTAND: '1', NLU_CACHE_DIR: serviceEnv.NLU_CACHE_DIR });
     await waitReady(echoUrl);
+    await waitReady(understandingUrl);
 
     // Warm-up of both (JIT, caches, first journal pages), then the measured runs back to back.
     await autocannon({ url: `${serviceUrl}/api/v1/chat`, method: 'POST', connections: CONNECTIONS, amount: 500, headers: { 'content-type': 'application/json' }, body: chatBodies[0] });
-    await autocannon({ url: `${echoUrl}/api/messages`, method: 'POST', connections: CONNECTIONS, amount: 500, headers: { 'content-type': 'application/json' }, body: echoBodies[0] });
+    for (const url of [echoUrl, understandingUrl]) {
+      await autocannon({ url: `${url}/api/messages`, method: 'POST', connections: CONNECTIONS, amount: 500, headers: { 'content-type': 'application/json' }, body: echoBodies[0] });
+    }
     const chat = await load(`${serviceUrl}/api/v1/chat`, chatBodies);
     const bare = await load(`${echoUrl}/api/messages`, echoBodies);
+    const understandingOnly = await load(`${understandingUrl}/api/messages`, echoBodies);
     await stop(echo);
     echo = undefined;
+    await stop(understandingEcho);
+    understandingEcho = undefined;
 
     const sockets = await socketClients(serviceUrl, texts);
 
@@ -208,7 +219,15 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       startupMs,
       coldStartupMs,
-      http: { durationS: DURATION_S, connections: CONNECTIONS, chat, echo: bare, ratio: Number((chat.requestsPerSecond / bare.requestsPerSecond).toFixed(2)) },
+      http: {
+        durationS: DURATION_S,
+        connections: CONNECTIONS,
+        chat,
+        echo: bare,
+        ratio: Number((chat.requestsPerSecond / bare.requestsPerSecond).toFixed(2)),
+        echoWithUnderstanding: understandingOnly,
+        echoWithUnderstandingRatio: Number((understandingOnly.requestsPerSecond / bare.requestsPerSecond).toFixed(2)),
+      },
       websocket: sockets,
       memory: { rssAfterWarmUpMb: rssAfterWarmUp, rssAfter10kMessagesMb: rssAfter, growth: Number(((rssAfter - rssAfterWarmUp) / rssAfterWarmUp).toFixed(3)) },
       targets: TARGETS,
@@ -225,6 +244,8 @@ async function main(): Promise<void> {
       row('POST /api/v1/chat (req/s)', chat.requestsPerSecond, '', true),
       row('bare Botkit echo (req/s)', bare.requestsPerSecond, '', true),
       row('chat / echo', results.http.ratio, `≥ ${TARGETS.throughputRatio}`, results.http.ratio >= TARGETS.throughputRatio),
+      row('echo + our NLU and retrieval only (req/s)', understandingOnly.requestsPerSecond, '', true),
+      row('  … / echo (reference, no target)', results.http.echoWithUnderstandingRatio, '', true),
       row('chat latency p50 / p99 (ms)', `${chat.p50Ms} / ${chat.p99Ms}`, '', chat.errors + chat.non2xx === 0),
       row('echo latency p50 / p99 (ms)', `${bare.p50Ms} / ${bare.p99Ms}`, '', true),
       row(`websocket ${SOCKET_CLIENTS} clients: errors`, sockets.errors, '0', sockets.errors === 0),
@@ -236,6 +257,7 @@ async function main(): Promise<void> {
     if (missed) process.exitCode = 1;
   } finally {
     if (echo) await stop(echo);
+    if (understandingEcho) await stop(understandingEcho);
     await stop(service);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
