@@ -102,6 +102,12 @@ describe('language detection', () => {
     expect(nlu.detectLanguage(text).language).toBe(language);
   });
 
+  it('answers a first greeting in the language whose word it is, not in the one its letters look like', async () => {
+    const { nlu } = await sharedBrain();
+    for (const text of ['Hallo', 'Hallo!', 'Moin', 'Guten Tag']) expect({ text, language: nlu.detectLanguage(text).language }).toEqual({ text, language: 'de' });
+    for (const text of ['hi', 'hello', 'Hello!', 'good morning']) expect({ text, language: nlu.detectLanguage(text).language }).toEqual({ text, language: 'en' });
+  });
+
   it('keeps the session language for very short messages', async () => {
     const { nlu } = await sharedBrain();
     expect(nlu.detectLanguage('ok', 'ar').language).toBe('ar');

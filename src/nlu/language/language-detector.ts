@@ -23,6 +23,14 @@ const SMOOTHING = 0.5;
 /** Words whose scores are remembered; when full, the memory starts over (people's words repeat a lot, not endlessly). */
 const REMEMBERED_WORDS = 20_000;
 const LATIN_WORD_WEIGHT = 0.5;
+const WORD_FEATURE = 'w:';
+/**
+ * A word seen in training counts this many times. Its character n-grams all say the same thing
+ * again, and naive Bayes adds them up as if they were independent: "Hallo", 40 times in German
+ * phrases, lost to the English look of "o" and "lo_". Chosen by 5-fold cross-validation of detection
+ * on the training phrases (2.64 % wrong with 1, 2.42 % with 6, no better above).
+ */
+const KNOWN_WORD_WEIGHT = 6;
 
 /**
  * Detects the language of a message: the script narrows the candidates (Arabic script → ar/fa,
@@ -162,8 +170,9 @@ export class LanguageDetector {
     this.wordScores.fill(0, at, at + stride);
     forEachWordFeature(word, (feature) => {
       const featureRow = this.rows.get(feature);
-      for (let i = 0; i < width; i++) this.wordScores[at + i] += featureRow === undefined ? this.unseen[i] : this.logProbs[featureRow * width + i];
-      this.wordScores[at + width]++;
+      const weight = featureRow !== undefined && feature.startsWith(WORD_FEATURE) ? KNOWN_WORD_WEIGHT : 1;
+      for (let i = 0; i < width; i++) this.wordScores[at + i] += weight * (featureRow === undefined ? this.unseen[i] : this.logProbs[featureRow * width + i]);
+      this.wordScores[at + width] += weight;
     });
     this.wordRows.set(word, row);
     return row;
@@ -193,7 +202,7 @@ function forEachFeature(tokens: Token[], script: Script, visit: (feature: string
 }
 
 function forEachWordFeature(word: string, visit: (feature: string) => void): void {
-  visit(`w:${word}`);
+  visit(`${WORD_FEATURE}${word}`);
   const padded = `_${word}_`;
   const chars = SURROGATE.test(padded) ? [...padded] : padded;
   for (let n = 1; n <= 3; n++) {
