@@ -170,6 +170,12 @@ export class NluService {
     return this.affirmations.has(normalisedPhrase(text));
   }
 
+  /** Whether a typed message says exactly a button's label ("deutsch lernen!" for "Deutsch lernen"). */
+  saysLabel(text: string, label: string): boolean {
+    const words = normalisedPhrase(text);
+    return words !== '' && words === normalisedPhrase(label);
+  }
+
   detectLanguage(text: string, sessionLanguage?: LanguageCode | null): LanguageGuess {
     return this.detector.detect(text, sessionLanguage);
   }

@@ -115,6 +115,25 @@ describe('conversations', () => {
     expect(followed.body.messages[0].text).toContain(related.title);
   });
 
+  it('takes a typed button label for the button under the last answer, and the same words later for a question', async () => {
+    type Button = { title: string; payload: string };
+    const buttonsOf = (body: { messages: { quickReplies: Button[] }[] }) => body.messages.flatMap((m) => m.quickReplies);
+    const menu = await postJson(url, { text: 'Hallo' });
+    for (const button of buttonsOf(menu.body).filter((b) => !b.payload.startsWith('lang:'))) {
+      const pressed = await postJson(url, { text: button.payload, language: 'de' });
+      const opening = await postJson(url, { text: 'Hallo' });
+      // Typed as people type: lower case, without the brackets and the final full stop.
+      const typed = await postJson(url, { text: button.title.toLowerCase().replace(/[().]/g, ''), sessionId: opening.body.sessionId });
+      expect({ button: button.title, intent: typed.body.intent.name, first: typed.body.messages[0].text }).toEqual({ button: button.title, intent: pressed.body.intent.name, first: pressed.body.messages[0].text });
+    }
+    // Two answers later the label is no button any more: the words are understood as they stand.
+    const opening = await postJson(url, { text: 'Hallo' });
+    const plan = buttonsOf(opening.body).find((b) => b.payload.startsWith('guide:'))!;
+    await postJson(url, { text: 'Was kostet die Anerkennung?', sessionId: opening.body.sessionId });
+    const later = await postJson(url, { text: plan.title, sessionId: opening.body.sessionId });
+    expect(later.body.messages[0].text).not.toBe((await postJson(url, { text: plan.payload, language: 'de' })).body.messages[0].text);
+  });
+
   it('asks back with quick replies when a profession name fits several professions', async () => {
     const { body } = await postJson(url, { text: 'Ich bin Mechaniker, wer erkennt meinen Abschluss an?' });
     expect(body.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ambiguous_profession', value: 'mechanic' })]));

@@ -25,8 +25,7 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
       const { conversation } = turn;
       // A callback contact goes to the escalation only (deleted with it), never into the transcript.
       const isContact = Boolean(conversation.awaitingCallbackContact) && parseCallbackContact(message.text) !== null;
-      // "ja" typed instead of pressing "Ja, weitergeben" means that button.
-      const pressed = nlu.isAffirmation(message.text) ? await yesButtonOfLastReply(conversations, conversation) : undefined;
+      const pressed = await typedButton(nlu, conversations, conversation, message.text);
       // An e-mail address or a phone number says nothing about the language: the answer stays in the session's.
       const result = nlu.analyse(pressed ?? message.text, { language: conversation.language, chosen: conversation.languageChosen || (isContact && conversation.language !== null) });
       turn.nlu = result;
@@ -37,6 +36,8 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
       }
       const stored = isContact ? CALLBACK_CONTACT_PLACEHOLDER : message.text;
       await conversations.appendMessage(conversation.id, { role: 'user', text: stored, language: result.detected.language, intent: result.intent.name });
+      // The transcript keeps what was typed; the rest of the turn is the button press it stands for.
+      if (pressed) message.text = pressed;
       next();
     } catch (error) {
       next(error as Error);
@@ -44,9 +45,23 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
   };
 }
 
-/** The payload of the yes button under the bot's last message, when that message asked a yes/no question. */
-async function yesButtonOfLastReply(conversations: ConversationRepository, conversation: Conversation): Promise<string | undefined> {
-  const [last] = await messagesBefore(conversations, conversation, 1);
-  if (last?.role !== 'bot') return undefined;
-  return last.quickReplies?.find((q) => YES_PAYLOADS.has(q.payload))?.payload;
+/** Longer than any button label: such a message is a question, and needs no look at the last answer. */
+const MAX_LABEL_LENGTH = 120;
+/** The bot's messages of one turn (an answer, then a question with buttons, say) are never more. */
+const LAST_REPLIES = 4;
+
+/**
+ * The payload of a button under the bot's last answer that the person typed instead of pressing it:
+ * its label ("Deutsch lernen", "Check a hire (5 questions)"), or a plain yes ("ja", "نعم") where the
+ * answer asked a yes/no question ("Soll ich … weitergeben?").
+ */
+async function typedButton(nlu: NluService, conversations: ConversationRepository, conversation: Conversation, text: string): Promise<string | undefined> {
+  if (text.length > MAX_LABEL_LENGTH || conversation.lastSeq === 0) return undefined;
+  const recent = await messagesBefore(conversations, conversation, LAST_REPLIES);
+  // The bot's answer is the messages after the last one of the person or an advisor.
+  const answerStart = recent.map((m) => m.role !== 'bot').lastIndexOf(true) + 1;
+  const buttons = recent.slice(answerStart).flatMap((m) => m.quickReplies ?? []);
+  const labelled = buttons.find((b) => nlu.saysLabel(text, b.title));
+  if (labelled) return labelled.payload;
+  return nlu.isAffirmation(text) ? buttons.find((b) => YES_PAYLOADS.has(b.payload))?.payload : undefined;
 }
