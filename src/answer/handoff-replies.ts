@@ -1,6 +1,7 @@
 import type { Translate } from '../i18n/i18n';
 import type { CallbackContact, QuickReply } from '../storage/store';
 import { maskCallbackContact } from '../escalation/callback-contact';
+import { fixedButtonPayload, type HandoffOfferReason } from '../nlu/fixed-buttons';
 import type { Reply } from './reply';
 
 /** What the bot knows about the handover when it tells the person (see escalation/handoff-desk.ts). */
@@ -14,9 +15,13 @@ export interface HandoffSituation {
   hasContact: boolean;
 }
 
-export const CALLBACK_PAYLOADS = { offer: 'callback:offer', agree: 'callback:agree', decline: 'callback:decline' } as const;
-export const FEEDBACK_PAYLOADS = { helpful: 'feedback:helpful', unhelpful: 'feedback:unhelpful' } as const;
-export const ACCEPT_HANDOFF_PAYLOAD = (reason: 'fallback' | 'feedback') => `handoff:${reason}`;
+export const CALLBACK_PAYLOADS = {
+  offer: fixedButtonPayload('callback', 'offer'),
+  agree: fixedButtonPayload('callback', 'agree'),
+  decline: fixedButtonPayload('callback', 'decline'),
+} as const;
+export const FEEDBACK_PAYLOADS = { helpful: fixedButtonPayload('feedback', 'helpful'), unhelpful: fixedButtonPayload('feedback', 'unhelpful') } as const;
+export const ACCEPT_HANDOFF_PAYLOAD = (reason: HandoffOfferReason) => fixedButtonPayload('handoff', reason);
 /** "Talk to an advisor": the quick reply the NLU reads as handoff.request. */
 export const ADVISOR_PAYLOAD = 'intent:handoff.request';
 
@@ -39,15 +44,19 @@ export class HandoffReplies {
     return { text: parts.join('\n\n'), quickReplies: situation.hasContact ? [] : [{ title: t('buttons.callback'), payload: CALLBACK_PAYLOADS.offer }] };
   }
 
-  /** After repeated fallbacks or "not helpful": the offer, escalated only if the person accepts. */
-  offer(reason: 'fallback' | 'feedback', t: Translate, before?: Reply): Reply {
+  /**
+   * After repeated fallbacks, "not helpful" or an unsure wish for a person: the offer, escalated only
+   * if the person accepts.
+   */
+  offer(reason: HandoffOfferReason, t: Translate, before?: Reply): Reply {
     // After "not helpful" the person said it already: sorry, not "I could not help you".
-    const intro = reason === 'feedback' ? t('handoff.feedbackSorry') : t('handoff.couldNotHelp');
+    const intro = { fallback: t('handoff.couldNotHelp'), feedback: t('handoff.feedbackSorry'), requested: '' }[reason];
     const buttons: QuickReply[] = [
       { title: t('buttons.handoffYes'), payload: ACCEPT_HANDOFF_PAYLOAD(reason) },
       ...(before?.quickReplies ?? []).filter((q) => q.payload !== ADVISOR_PAYLOAD),
     ];
-    const text = `${before ? `${before.text}\n\n` : ''}${intro} ${t('handoff.offerQuestion')}`;
+    const question = [intro, t('handoff.offerQuestion')].filter(Boolean).join(' ');
+    const text = `${before ? `${before.text}\n\n` : ''}${question}`;
     return { ...before, text, quickReplies: buttons };
   }
 

@@ -6,6 +6,7 @@ import type { TrainingOptions } from './classifier/softmax-regression';
 import type { DictionaryEntry } from './entities/dictionary-matcher';
 import { EntityExtractor, type Entity } from './entities/entity-extractor';
 import { decideIntent, FALLBACK_POLICY, type FallbackPolicy, type FallbackReason } from './fallback.policy';
+import { FIXED_BUTTONS, isFixedButtonValue, type FixedButtonKind } from './fixed-buttons';
 import { LanguageDetector, type LanguageDetectorSnapshot, type LanguageGuess } from './language/language-detector';
 import { TextAnalyser } from './text/analyser';
 import { clauseSplitter } from './text/clauses';
@@ -25,15 +26,6 @@ export interface Payload {
 /** Choosing a profession from a quick reply asks who recognises it. */
 const PROFESSION_INTENT = 'recognition.authority';
 const PAYLOAD = /^(article|intent|profession|guide|handoff|callback|feedback):([a-z0-9._-]{1,80})$/;
-/**
- * The values of the fixed buttons (answer/handoff-replies.ts) are their whole vocabulary: "handoff:xyz"
- * is nobody's button and opens no escalation (read as words it would: "callback", "feedback").
- */
-const FIXED_PAYLOAD_VALUES: Partial<Record<Payload['kind'], ReadonlySet<string>>> = {
-  handoff: new Set(['fallback', 'feedback']),
-  callback: new Set(['offer', 'agree', 'decline']),
-  feedback: new Set(['helpful', 'unhelpful']),
-};
 /** Accepting a handover ("handoff:fallback") and the callback buttons are all the wish for a person. */
 const HANDOFF_INTENT = 'handoff.request';
 /** A clause shorter than this ("und dann?") is no question of its own. */
@@ -236,7 +228,7 @@ export class NluService {
     // A button pressed before any language is known (a REST client's first message): the service's default.
     const language = session.language ?? this.detector.defaultLanguage;
     const detected: LanguageGuess = { language, confidence: 0, basis: 'session' };
-    if (FIXED_PAYLOAD_VALUES[payload.kind]?.has(payload.value) === false) {
+    if (payload.kind in FIXED_BUTTONS && !isFixedButtonValue(payload.kind as FixedButtonKind, payload.value)) {
       const intent = { name: OUT_OF_SCOPE, confidence: 1 };
       return { language, detected, intent, ranking: [intent], entities: [], fallbackReason: 'outside_domain' };
     }

@@ -136,6 +136,23 @@ describe('handover to an advisor (office open)', () => {
     }
   });
 
+  it('asks before handing over when the wish for a person is unsure, and hands over on yes', async () => {
+    const unsure = await chat({ text: 'ich will reden' });
+    expect(unsure.body.intent).toMatchObject({ name: 'handoff.request' });
+    expect(unsure.body.intent.confidence).toBeLessThan(0.5);
+    expect(unsure.body.escalation).toBeNull();
+    expect(texts(unsure.body)).toContain('Soll ich das Gespräch an die Beratung weitergeben?');
+    expect(texts(unsure.body)).not.toContain('Dabei konnte ich Ihnen nicht helfen');
+    expect(payloads(unsure.body)).toContain('handoff:requested');
+    const accepted = await chat({ text: 'ja', sessionId: unsure.body.sessionId });
+    expect(accepted.body.escalation).toMatchObject({ status: 'queued', reason: 'requested' });
+
+    // Sure of it, or pressed: at once.
+    const sure = await chat({ text: 'Ich möchte mit einem Menschen sprechen' });
+    expect(sure.body.intent.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(sure.body.escalation).toMatchObject({ status: 'queued', reason: 'requested' });
+  });
+
   it('asks "did this help?" under knowledge answers; "not helpful" offers a person, "helpful" thanks', async () => {
     const answer = await chat({ text: 'How long does recognition take?' });
     expect(payloads(answer.body)).toEqual(expect.arrayContaining(['feedback:helpful', 'feedback:unhelpful']));

@@ -1,4 +1,5 @@
 import { ACCEPT_HANDOFF_PAYLOAD, ADVISOR_PAYLOAD, CALLBACK_PAYLOADS, FEEDBACK_PAYLOADS } from '../../src/answer/handoff-replies';
+import { FIXED_BUTTONS } from '../../src/nlu/fixed-buttons';
 import { sharedBrain } from '../helpers/service';
 
 const fresh = { language: null, chosen: false };
@@ -126,7 +127,9 @@ describe('language detection', () => {
   it('reads every fixed button the answers offer as that button, and a made-up value of one as nothing', async () => {
     const { nlu } = await sharedBrain();
     const session = { language: 'de', chosen: false };
-    const buttons = [...Object.values(CALLBACK_PAYLOADS), ...Object.values(FEEDBACK_PAYLOADS), ACCEPT_HANDOFF_PAYLOAD('fallback'), ACCEPT_HANDOFF_PAYLOAD('feedback'), ADVISOR_PAYLOAD];
+    const buttons = [...Object.values(CALLBACK_PAYLOADS), ...Object.values(FEEDBACK_PAYLOADS), ...FIXED_BUTTONS.handoff.map(ACCEPT_HANDOFF_PAYLOAD), ADVISOR_PAYLOAD];
+    // The answers offer every fixed value there is, and no other.
+    expect(new Set(buttons.filter((b) => b !== ADVISOR_PAYLOAD))).toEqual(new Set(Object.entries(FIXED_BUTTONS).flatMap(([kind, values]) => values.map((v) => `${kind}:${v}`))));
     for (const button of buttons) expect({ button, payload: Boolean(nlu.analyse(button, session).payload) }).toEqual({ button, payload: true });
     for (const madeUp of ['handoff:xyz', 'callback:hack', 'feedback:meh']) {
       const result = nlu.analyse(madeUp, session);

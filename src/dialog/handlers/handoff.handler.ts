@@ -6,6 +6,7 @@ import { parseCallbackContact } from '../../escalation/callback-contact';
 import type { HandoffDesk } from '../../escalation/handoff-desk';
 import type { Texts } from '../../i18n/i18n';
 import type { ConversationRepository, EscalationReason } from '../../storage/store';
+import type { HandoffOfferReason } from '../../nlu/fixed-buttons';
 import type { NluResult } from '../../nlu/nlu.service';
 import { toBotkitMessage } from '../botkit-message';
 import { turnOf, type TurnInfo } from '../turn';
@@ -14,9 +15,6 @@ const HANDOFF_INTENT = 'handoff.request';
 const URGENT_INTENT = 'escalation.urgent';
 /** Entity type of intents/entities/crisis-terms.yaml: suicide, self-harm, violence against the person. */
 const CRISIS_ENTITY = 'crisis';
-/** Reasons a person can accept a handover for (the bot offered it after fallbacks or "not helpful"). */
-const ACCEPTED_REASONS: ReadonlySet<string> = new Set(['fallback', 'feedback']);
-
 /** While we wait for a contact, these are a failed try at one ("tomorrow morning"), not a new question. */
 const NOT_A_QUESTION: ReadonlySet<string> = new Set([OUT_OF_SCOPE, 'greeting', 'thanks', 'goodbye']);
 
@@ -113,7 +111,7 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
    * while an advisor owns the conversation, deliberately not answered).
    */
   async function intercept(bot: BotWorker, message: BotkitMessage): Promise<boolean> {
-    const { turn, language } = context(bot);
+    const { turn, language, t } = context(bot);
     const nlu = turn.nlu;
     if (!nlu) return false;
     if (ownedByAdvisor(turn)) return true;
@@ -141,8 +139,14 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
       await handOver(bot, message, 'urgent');
       return true;
     }
+    if (nlu.intent.name === HANDOFF_INTENT && !nlu.payload && nlu.intent.confidence < SURE_ENOUGH_TO_INTERRUPT) {
+      // Perhaps a wish for a person, perhaps not: ask, rather than put someone in the queue who did not ask for it.
+      await send(bot, message, deps.replies.offer('requested', t));
+      return true;
+    }
     if (nlu.intent.name === HANDOFF_INTENT) {
-      const accepted = nlu.payload?.kind === 'handoff' && ACCEPTED_REASONS.has(nlu.payload.value) ? (nlu.payload.value as EscalationReason) : 'requested';
+      // The NLU lets through only the fixed values, each an escalation reason.
+      const accepted = nlu.payload?.kind === 'handoff' ? (nlu.payload.value as HandoffOfferReason) : 'requested';
       await handOver(bot, message, accepted);
       return true;
     }

@@ -2,6 +2,7 @@ import type { BotWorker, BotkitMessage } from 'botkit';
 import type { NluResult, NluService } from '../../nlu/nlu.service';
 import type { Conversation, ConversationRepository } from '../../storage/store';
 import { ACCEPT_HANDOFF_PAYLOAD, CALLBACK_PAYLOADS } from '../../answer/handoff-replies';
+import { FIXED_BUTTONS } from '../../nlu/fixed-buttons';
 import { parseCallbackContact } from '../../escalation/callback-contact';
 import { messagesBefore } from '../earlier-messages';
 import { turnOf } from '../turn';
@@ -9,8 +10,8 @@ import { turnOf } from '../turn';
 /** What the transcript shows instead of a phone number or e-mail given for a callback. */
 export const CALLBACK_CONTACT_PLACEHOLDER = '[callback contact]';
 
-/** The yes buttons of the bot's yes/no questions: hand over after a miss or "not helpful", agree to a callback. */
-const YES_PAYLOADS: ReadonlySet<string> = new Set([ACCEPT_HANDOFF_PAYLOAD('fallback'), ACCEPT_HANDOFF_PAYLOAD('feedback'), CALLBACK_PAYLOADS.agree]);
+/** The yes buttons of the bot's yes/no questions: hand over (after a miss, "not helpful", an unsure request), agree to a callback. */
+const YES_PAYLOADS: ReadonlySet<string> = new Set([...FIXED_BUTTONS.handoff.map(ACCEPT_HANDOFF_PAYLOAD), CALLBACK_PAYLOADS.agree]);
 
 /**
  * Ingest middleware: language, intent and entities for every message, also inside dialogs, so a
