@@ -69,10 +69,12 @@ export function nluTrainingInput(parts: {
   articles: Article[];
 }): NluTrainingInput {
   const { languages, paths, reference, guides, articles } = parts;
+  const intentFiles = loadIntentFiles(paths.intents, languages.map((l) => l.code));
   return {
     languages,
     defaultLanguage: parts.defaultLanguage,
-    examples: labelledTexts(loadIntentFiles(paths.intents, languages.map((l) => l.code))),
+    examples: labelledTexts(intentFiles),
+    aspectIntents: intentFiles.filter((f) => f.aspect).map((f) => f.intent),
     concepts: loadConcepts(paths.lexicon),
     dictionaries: [...reference.dictionaryEntries(), ...loadEntityDictionaries(paths.entities)],
     languageSamples: articles.flatMap((a) => Object.entries(a.texts).map(([language, t]) => ({ language, text: `${t.title} ${t.body}` }))),

@@ -12,6 +12,11 @@ const intentFileSchema = z.object({
   intent: z.string().regex(/^[a-z_]+(\.[a-z_]+)?$/),
   description: z.string().min(1),
   audience: z.array(z.enum(['migrant', 'employer'])).optional(),
+  /**
+   * The intent asks about an aspect every topic has (cost, duration, where to go, papers). Its short
+   * questions that name no topic ("Was kostet das?") are about the topic asked before, whatever it was.
+   */
+  aspect: z.boolean().optional(),
   examples: z.record(z.string(), z.array(z.string().trim().min(1))),
 });
 

@@ -32,6 +32,8 @@ const HANDOFF_INTENT = 'handoff.request';
 const MIN_CLAUSE_WORDS = 2;
 /** How sure the classifier must be that a clause asks something else before the answer offers it. */
 const OTHER_QUESTION_CONFIDENCE = 0.5;
+/** A question of aspects only is short ("Und wie lange dauert das dann ungefähr?"); a longer one names its topic. */
+const ASPECT_QUESTION_MAX_WORDS = 8;
 /** Entity types the classifier sees as a placeholder rather than as the name itself. */
 const PLACEHOLDER_TYPES: ReadonlySet<string> = new Set(['profession', 'ambiguous_profession']);
 
@@ -60,6 +62,8 @@ export interface NluTrainingInput {
   articleIntents?: Record<string, string>;
   /** Guide id → the intent its turns count as ("guide:coaching-chain.age.18to27"). */
   guideIntents?: Record<string, string>;
+  /** Intents about an aspect every topic has (intents/*.yaml `aspect: true`), see `asksAboutEarlierTopic`. */
+  aspectIntents?: string[];
   training?: Partial<TrainingOptions>;
   /** When to answer out_of_scope instead of the best intent; default FALLBACK_POLICY. */
   fallbackPolicy?: Readonly<FallbackPolicy>;
@@ -92,6 +96,7 @@ export class NluService {
     private readonly clauseSplitters: ReadonlyMap<LanguageCode, (text: string) => string[]>,
     /** Every language's `affirmations`, normalised: a typed "ja" or "نعم" in any of them. */
     private readonly affirmations: ReadonlySet<string>,
+    private readonly aspectIntents: ReadonlySet<string>,
   ) {}
 
   static train(input: NluTrainingInput): NluService {
@@ -122,6 +127,7 @@ export class NluService {
       input.fallbackPolicy ?? FALLBACK_POLICY,
       new Map(input.languages.map((l) => [l.code, clauseSplitter(l.clauseJoiners ?? [])])),
       new Set(input.languages.flatMap((l) => l.affirmations ?? []).map(normalisedPhrase)),
+      new Set(input.aspectIntents ?? []),
     );
   }
 
@@ -143,7 +149,7 @@ export class NluService {
 
   /** The same trained models with another fallback policy (no retraining). */
   withFallbackPolicy(policy: Readonly<FallbackPolicy>): NluService {
-    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseSplitters, this.affirmations);
+    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseSplitters, this.affirmations, this.aspectIntents);
   }
 
   get intents(): readonly string[] {
@@ -160,6 +166,34 @@ export class NluService {
   /** Whether the message just says yes ("ja", "ok", "نعم", "да") in one of the languages. */
   isAffirmation(text: string): boolean {
     return this.affirmations.has(normalisedPhrase(text));
+  }
+
+  /**
+   * Whether a message of an aspect intent (`aspect: true` in intents/, "what does recognition cost?")
+   * asks only about aspects, so it is about the topic asked before: "Was kostet das?" after "Bekomme ich BAB?".
+   */
+  asksAboutEarlierTopic(text: string, intent: string, language: LanguageCode): boolean {
+    return this.aspectIntents.has(intent) && this.asksOnlyAnAspect(text, language);
+  }
+
+  /**
+   * Whether a short message asks only about aspects — cost, duration, where, papers (the concepts
+   * marked `aspect` in intents/lexicon) — and names no topic and no profession: "Was kostet das?",
+   * "wo beantrage ich das?", "كم يكلف؟". Such a question is about the topic asked before it.
+   */
+  private asksOnlyAnAspect(text: string, language: LanguageCode): boolean {
+    const words = tokenise(text);
+    if (words.length > ASPECT_QUESTION_MAX_WORDS) return false;
+    const lexicon = this.classifier.lexicon;
+    let aspects = 0;
+    for (const token of this.analyser.stemTokens(this.extractor.withPlaceholders(words, PLACEHOLDER_TYPES), language)) {
+      if (token.entity) return false;
+      for (const concept of lexicon.conceptsOf(token, 'reading')) {
+        if (!lexicon.isAspect(concept)) return false;
+        aspects++;
+      }
+    }
+    return aspects > 0;
   }
 
   /** Whether a typed message says exactly a button's label ("deutsch lernen!" for "Deutsch lernen"). */

@@ -134,6 +134,37 @@ describe('conversations', () => {
     expect(later.body.messages[0].text).not.toBe((await postJson(url, { text: plan.payload, language: 'de' })).body.messages[0].text);
   });
 
+  it('answers "what does it cost?", "where do I apply?" about the topic asked before, not about recognition', async () => {
+    const cases: [string, string[], string][] = [
+      ['bekomme ich BAB?', ['wo beantrage ich das?'], 'training.funding'],
+      ['Ich will einen Integrationskurs machen', ['Was kostet das?', 'danke', 'und wie lange dauert das?'], 'language.courses'],
+      ['how can I hire a nurse from abroad?', ['how long does it take?'], 'employer.hire_abroad'],
+      ['Was ist ein Berufssprachkurs?', ['Скільки це коштує?'], 'language.courses'],
+    ];
+    for (const [first, followUps, topic] of cases) {
+      const asked = await postJson(url, { text: first });
+      expect(asked.body.intent.name).toBe(topic);
+      for (const text of followUps) {
+        const { body } = await postJson(url, { text, sessionId: asked.body.sessionId });
+        if (text === 'danke') continue;
+        expect({ text, intent: body.intent.name }).toEqual({ text, intent: topic });
+        expect(body.sources.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('answers an aspect question within the same topic, and on its own, as the classifier reads it', async () => {
+    const nurse = await postJson(url, { text: 'Ich bin Krankenpfleger' });
+    const cost = await postJson(url, { text: 'Was kostet das?', sessionId: nurse.body.sessionId });
+    expect(cost.body.intent.name).toBe('recognition.costs');
+    const alone = await postJson(url, { text: 'Was kostet das?' });
+    expect(alone.body.intent.name).toBe('recognition.costs');
+    // A topic of its own is no follow-up.
+    const bab = await postJson(url, { text: 'bekomme ich BAB?' });
+    const recognition = await postJson(url, { text: 'Was kostet die Anerkennung?', sessionId: bab.body.sessionId });
+    expect(recognition.body.intent.name).toBe('recognition.costs');
+  });
+
   it('asks back with quick replies when a profession name fits several professions', async () => {
     const { body } = await postJson(url, { text: 'Ich bin Mechaniker, wer erkennt meinen Abschluss an?' });
     expect(body.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ambiguous_profession', value: 'mechanic' })]));

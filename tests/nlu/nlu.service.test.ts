@@ -89,6 +89,24 @@ describe('other questions in the same message', () => {
   });
 });
 
+describe('questions about the topic before', () => {
+  it.each([
+    ['Was kostet das?', true],
+    ['wo beantrage ich das?', true],
+    ['how long does it take?', true],
+    ['كم يكلف؟', true],
+    ['Скільки це коштує?', true],
+    ['Was kostet die Anerkennung?', false],
+    ['how much does it cost for a nurse?', false],
+    ['wie lange dauert der Integrationskurs?', false],
+    ['ich suche arbeit', false],
+  ])('%s asks only about an aspect of the topic before: %s', async (text, expected) => {
+    const { nlu } = await sharedBrain();
+    const result = nlu.analyse(text, fresh);
+    expect(nlu.asksAboutEarlierTopic(text, result.intent.name, result.detected.language)).toBe(expected);
+  });
+});
+
 describe('language detection', () => {
   it.each([
     ['Ich möchte eine Ausbildung als Koch in Magdeburg machen', 'de'],

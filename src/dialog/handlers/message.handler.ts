@@ -28,6 +28,8 @@ const RECENT_MESSAGES = 4;
  * Zeitz" … "I am a baker"), a profession for a follow-up ("I am a nurse" … "Where do I apply?").
  */
 const LOOKBACK_MESSAGES = 20;
+/** How far back a question of aspects only ("Was kostet das?") looks for its topic: about three turns. */
+const TOPIC_LOOKBACK_MESSAGES = 8;
 /** Messages that ask nothing we answer: a short one with a place in it tells us where the person lives or works. */
 const NO_QUESTION_INTENTS = new Set([OUT_OF_SCOPE, 'greeting', 'goodbye', 'thanks']);
 const STATEMENT_MAX_WORDS = 8;
@@ -45,7 +47,7 @@ export interface MessageHandlerDeps {
   reference: ReferenceData;
   guides: GuideBook;
   texts: Texts;
-  nlu: Pick<NluService, 'entities' | 'otherQuestions'>;
+  nlu: Pick<NluService, 'entities' | 'otherQuestions' | 'asksAboutEarlierTopic'>;
 }
 
 /**
@@ -72,6 +74,17 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     if (started) {
       const options: GuideDialogOptions = { guide: started.guide.id, answers: started.answers };
       return bot.beginDialog(GUIDE_DIALOG, options);
+    }
+
+    // "Was kostet das?" after "Bekomme ich BAB?" asks what BAB costs: the classifier alone would answer
+    // what recognition costs (only recognition has intents for costs, duration, where and papers).
+    const topic = options.askedForProfession || !isAspectQuestion(deps, nlu, message.text ?? '') ? undefined : await earlierTopic(deps, turn.conversation);
+    if (topic && family(topic.intent) !== family(intent)) {
+      const found = deps.knowledge.answerFor({ language, intent: topic.intent, text: `${topic.text} ${message.text ?? ''}`, entities: nlu.entities });
+      if (found) {
+        nlu.intent = { name: topic.intent, confidence: nlu.intent.confidence };
+        return reply(deps.composer.article(found.article, language, t));
+      }
     }
 
     const named = (type: string) => nlu.entities.find((e) => e.type === type)?.value;
@@ -133,6 +146,29 @@ function alsoAsked(deps: MessageHandlerDeps, nlu: NluResult, text: string): Arti
   return deps.nlu
     .otherQuestions(text, nlu)
     .flatMap((other) => deps.knowledge.mainArticleFor({ language: nlu.language, intent: other.name, text }) ?? []);
+}
+
+function isAspectQuestion(deps: MessageHandlerDeps, nlu: NluResult, text: string): boolean {
+  return !nlu.payload && deps.nlu.asksAboutEarlierTopic(text, nlu.intent.name, nlu.detected.language);
+}
+
+/** "recognition" of "recognition.costs": intents of one family answer each other's aspect questions themselves. */
+function family(intent: string): string {
+  return intent.split('.')[0];
+}
+
+/**
+ * The person's last question with a topic, within the last few turns: not a greeting, a thank-you or
+ * something we did not understand, and not an aspect question itself ("und wie lange dauert das?"
+ * after "was kostet das?" is still about the topic before both).
+ */
+async function earlierTopic(deps: MessageHandlerDeps, conversation: Conversation): Promise<{ intent: string; text: string } | undefined> {
+  for (const message of (await messagesBefore(deps.conversations, conversation, TOPIC_LOOKBACK_MESSAGES)).reverse()) {
+    if (message.role !== 'user' || !message.intent || NO_QUESTION_INTENTS.has(message.intent)) continue;
+    if (deps.nlu.asksAboutEarlierTopic(message.text, message.intent, message.language ?? conversation.language ?? '')) continue;
+    return { intent: message.intent, text: message.text };
+  }
+  return undefined;
 }
 
 interface NamedBefore {

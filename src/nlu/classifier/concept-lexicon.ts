@@ -6,6 +6,16 @@ import { tokenise } from '../text/tokenise';
 export const conceptFileSchema = z.array(
   z.object({
     id: z.string().regex(/^[a-z_]+$/),
+    /**
+     * The concept is an aspect any topic has — what it costs, how long it takes, where to go, which
+     * papers — not a topic itself: a question of aspects only ("Was kostet das?") is about the topic before it.
+     */
+    aspect: z.boolean().optional(),
+    /**
+     * `false`: not a feature of the intent classifier, only read for aspect questions. For words that
+     * would add new evidence to the trained model (and so change it) where only the follow-up reading needs them.
+     */
+    feature: z.boolean().optional(),
     terms: z.record(z.string(), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)),
   }),
 );
@@ -34,9 +44,13 @@ export class ConceptLexicon {
   private readonly exact = new Map<string, string[]>();
   private readonly prefixes = new Map<string, string[]>();
   private longestPrefix = 0;
+  private readonly aspects = new Set<string>();
+  private readonly notFeatures = new Set<string>();
 
   constructor(entries: ConceptEntry[]) {
     for (const entry of entries) {
+      if (entry.aspect) this.aspects.add(entry.id);
+      if (entry.feature === false) this.notFeatures.add(entry.id);
       for (const [language, terms] of Object.entries(entry.terms)) {
         for (const term of terms) this.add(entry.id, language, term);
       }
@@ -48,7 +62,7 @@ export class ConceptLexicon {
   }
 
   /** Concept ids of one word, matched on its normalised form and its stem. */
-  conceptsOf(token: Token & { stem?: string }): string[] {
+  conceptsOf(token: Token & { stem?: string }, use: 'features' | 'reading' = 'features'): string[] {
     const found = new Set<string>();
     const forms = new Set([token.norm, ...(token.stem ? [token.stem] : []), ...withoutArabicClitics(token.norm)]);
     for (const form of forms) {
@@ -58,7 +72,13 @@ export class ConceptLexicon {
         for (const id of this.prefixes.get(form.slice(0, length)) ?? []) found.add(id);
       }
     }
+    if (use === 'features') for (const id of this.notFeatures) found.delete(id);
     return [...found];
+  }
+
+  /** Whether the concept is an aspect (cost, duration, …) rather than a topic; see the schema. */
+  isAspect(id: string): boolean {
+    return this.aspects.has(id);
   }
 
   private add(id: string, language: string, term: string): void {

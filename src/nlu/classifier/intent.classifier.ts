@@ -35,7 +35,7 @@ export class IntentClassifier {
     private readonly model: SoftmaxRegression,
     private readonly intents: string[],
     private readonly inScopeStems: Set<string>,
-    private readonly lexicon: ConceptLexicon,
+    readonly lexicon: ConceptLexicon,
   ) {}
 
   static train(examples: LabelledTokens[], options: Partial<TrainingOptions> = DEFAULT_TRAINING, lexicon = ConceptLexicon.empty()): IntentClassifier {
