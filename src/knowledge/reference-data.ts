@@ -45,9 +45,14 @@ const professionSchema = z.object({
   names: z.record(z.string(), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)),
   /** Words that look like a name but mean something else ("Übersetzung" is not "Übersetzer"). */
   lookalikes: z.array(z.string().min(1)).optional(),
+  /** Names that mean something else in messages of a language: `{ de: [Chef] }`, the boss in German. */
+  falseFriends: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
   sources: z.array(sourceSchema).min(1),
   ...reviewFields,
-});
+}).refine(
+  (p) => Object.values(p.falseFriends ?? {}).flat().every((word) => Object.values(p.names).flat().some((name) => name.toLowerCase() === word.toLowerCase())),
+  (p) => ({ message: `${p.id}: every false friend must be one of its names` }),
+);
 
 /** A word that names several professions ("Mechaniker"): the bot asks which one is meant. */
 const ambiguousSchema = z.object({
@@ -132,7 +137,7 @@ export class ReferenceData {
 
   dictionaryEntries(): DictionaryEntry[] {
     return [
-      ...this.professions().map((p) => ({ type: 'profession', id: p.id, names: Object.values(p.names).flat(), lookalikes: p.lookalikes })),
+      ...this.professions().map((p) => ({ type: 'profession', id: p.id, names: Object.values(p.names).flat(), lookalikes: p.lookalikes, falseFriends: p.falseFriends })),
       ...[...this.ambiguousById.values()].map((a) => ({ type: AMBIGUOUS_PROFESSION, id: a.id, names: Object.values(a.names).flat(), lookalikes: a.lookalikes })),
     ];
   }

@@ -107,7 +107,7 @@ export class NluService {
     detector.train();
     const extractor = new EntityExtractor(input.dictionaries);
     const classifier = IntentClassifier.train(
-      input.examples.map((e) => ({ tokens: analyser.stemTokens(extractor.withPlaceholders(tokenise(e.text), PLACEHOLDER_TYPES), e.language), intent: e.intent })),
+      input.examples.map((e) => ({ tokens: analyser.stemTokens(extractor.withPlaceholders(tokenise(e.text), PLACEHOLDER_TYPES, e.language), e.language), intent: e.intent })),
       input.training,
       new ConceptLexicon(input.concepts ?? []),
     );
@@ -156,11 +156,11 @@ export class NluService {
     return this.classifier.intentNames;
   }
 
-  /** The entities of a stored message without classifying it (a place the person named earlier, say). */
-  entities(text: string): NluResult['entities'] {
+  /** The entities of a stored message without classifying it (a place the person named earlier, say), in its language if known. */
+  entities(text: string, language?: LanguageCode | null): NluResult['entities'] {
     const payload = PAYLOAD.exec(text.trim());
     if (payload) return payload[1] === 'profession' ? [professionEntity(payload[2])] : [];
-    return this.extractor.extract(tokenise(text));
+    return this.extractor.extract(tokenise(text), language ?? undefined);
   }
 
   /** Whether the message just says yes ("ja", "ok", "نعم", "да") in one of the languages. */
@@ -186,7 +186,7 @@ export class NluService {
     if (words.length > ASPECT_QUESTION_MAX_WORDS) return false;
     const lexicon = this.classifier.lexicon;
     let aspects = 0;
-    for (const token of this.analyser.stemTokens(this.extractor.withPlaceholders(words, PLACEHOLDER_TYPES), language)) {
+    for (const token of this.analyser.stemTokens(this.extractor.withPlaceholders(words, PLACEHOLDER_TYPES, language), language)) {
       if (token.entity) return false;
       for (const concept of lexicon.conceptsOf(token, 'reading')) {
         if (!lexicon.isAspect(concept)) return false;
@@ -221,7 +221,7 @@ export class NluService {
       intent: decision.intent,
       ranking: prediction.ranking.slice(0, 3),
       fallbackReason: decision.fallbackReason,
-      entities: this.extractor.extract(words),
+      entities: this.extractor.extract(words, detected.language),
     };
   }
 
@@ -254,7 +254,7 @@ export class NluService {
   }
 
   private classifyWords(words: Token[], language: LanguageCode): RawPrediction {
-    const tokens = this.analyser.stemTokens(this.extractor.withPlaceholders(words, PLACEHOLDER_TYPES), language);
+    const tokens = this.analyser.stemTokens(this.extractor.withPlaceholders(words, PLACEHOLDER_TYPES, language), language);
     return { prediction: this.classifier.predict(tokens), wordCount: tokens.length };
   }
 

@@ -57,6 +57,15 @@ describe('knowledge base check (npm run kb:check)', () => {
     expect(problems).toEqual(['knowledge/articles/sample.md: unknown entity residence_status:nope']);
   });
 
+  it('refuses a false friend that is not one of the profession\'s names (it would silently do nothing)', () => {
+    const profession = (falseFriends: string) =>
+      `- id: cook\n  group: food\n  regulated: false\n  reviewed: 2026-11-01\n  sources:\n    - { title: IHK, url: "https://www.ihk.de/x" }\n  falseFriends: ${falseFriends}\n  names:\n    de: [Koch]\n    en: [cook, chef]\n`;
+    const broken = checkKnowledge(contentRoot({ 'knowledge/data/professions.yaml': profession('{ de: [Chefin] }') }), new Date('2026-11-25T00:00:00Z'));
+    expect(broken.join('\n')).toMatch(/cook: every false friend must be one of its names/);
+    const fine = checkKnowledge(contentRoot({ 'knowledge/data/professions.yaml': profession('{ de: [Chef] }') }), new Date('2026-11-25T00:00:00Z'));
+    expect(fine.join('\n')).not.toMatch(/false friend/);
+  });
+
   it('accepts only links a person can open', () => {
     expect(isWellFormedLink('https://zab.kmk.org/de/reglementierte-berufe')).toBe(true);
     expect(isWellFormedLink('http://www.lifepr.de/x')).toBe(true);

@@ -15,6 +15,15 @@ describe('dictionary matching', () => {
     expect(similarWords('art', 'arzt')).toBeNull();
   });
 
+  it('skips a false friend in messages of its language only', () => {
+    const withFalseFriend = new DictionaryMatcher([{ type: 'profession', id: 'cook', names: ['Koch', 'chef'], falseFriends: { de: ['Chef'] } }]);
+    const ids = (text: string, language?: string) => withFalseFriend.match(tokenise(text), language).map((m) => m.id);
+    expect(ids('Mein Chef zahlt nicht', 'de')).toEqual([]);
+    expect(ids('Ich bin Koch', 'de')).toEqual(['cook']);
+    expect(ids('I am a chef', 'en')).toEqual(['cook']);
+    expect(ids('Mein Chef zahlt nicht')).toEqual(['cook']);
+  });
+
   it('does not take a shorter word with the same stem for a name', () => {
     expect(similarWords('lehre', 'lehrer')).toBeNull();
     expect(similarWords('back', 'backer')).toBeNull();

@@ -36,6 +36,12 @@ describe('entities from the real dictionaries', () => {
     expect(await entity('мені 24 роки', 'residence_status')).toBeUndefined();
   });
 
+  it('does not read a German "Chef" (the boss) as a cook, but an English "chef" and a German "Koch"', async () => {
+    expect(await entity('Mein Chef sagt, ich brauche eine Anerkennung', 'profession')).toBeUndefined();
+    expect(await entity('I am a chef from Vietnam', 'profession')).toBe('cook');
+    expect(await entity('Ich bin Koch aus Vietnam', 'profession')).toBe('cook');
+  });
+
   it('does not take a greeting for a place that looks like it ("Hallo" is not Halle), but keeps the place', async () => {
     expect(await entity('Hallo, ich bin Person 1', 'place')).toBeUndefined();
     expect(await entity('hallo ich suche eine Ausbildung', 'place')).toBeUndefined();

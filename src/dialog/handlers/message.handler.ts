@@ -181,7 +181,7 @@ async function namedBefore(deps: MessageHandlerDeps, conversation: Conversation)
   const found: NamedBefore = {};
   for (const message of (await messagesBefore(deps.conversations, conversation, LOOKBACK_MESSAGES)).reverse()) {
     if (message.role !== 'user') continue;
-    for (const entity of deps.nlu.entities(message.text)) {
+    for (const entity of deps.nlu.entities(message.text, message.language)) {
       if (entity.type === 'place') found.place ??= entity.value;
       if (entity.type === 'profession') found.profession ??= entity.value;
     }

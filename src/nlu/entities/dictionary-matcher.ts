@@ -8,6 +8,8 @@ export interface DictionaryEntry {
   names: string[];
   /** Words close to a name that mean something else: never a match for this entry. */
   lookalikes?: string[];
+  /** Names that mean something else in messages of a language (language → names): "Chef" is the boss in German. */
+  falseFriends?: Record<string, string[]>;
 }
 
 export interface DictionaryMatch {
@@ -25,6 +27,8 @@ interface Phrase {
   id: string;
   keys: string[];
   lookalikes: ReadonlySet<string>;
+  /** Languages in whose messages this name is a false friend. */
+  falseFriendIn?: ReadonlySet<string>;
 }
 
 /** Arabic article and clitics carry no meaning for matching names ("الممرض" = "ممرض"). */
@@ -75,6 +79,13 @@ export class DictionaryMatcher {
     const seen = new Set<string>();
     for (const entry of entries) {
       const lookalikes = new Set((entry.lookalikes ?? []).flatMap((word) => tokenise(word).map(matchKey)));
+      const falseFriends = new Map<string, Set<string>>();
+      for (const [language, names] of Object.entries(entry.falseFriends ?? {})) {
+        for (const name of names) {
+          const key = tokenise(name).map(matchKey).join(' ');
+          falseFriends.set(key, (falseFriends.get(key) ?? new Set()).add(language));
+        }
+      }
       for (const name of entry.names) {
         const keys = tokenise(name).map(matchKey);
         if (keys.length === 0) continue;
@@ -83,19 +94,20 @@ export class DictionaryMatcher {
         seen.add(signature);
         const prefix = keys[0].slice(0, 3);
         const list = this.byPrefix.get(prefix) ?? [];
-        list.push({ type: entry.type, id: entry.id, keys, lookalikes });
+        list.push({ type: entry.type, id: entry.id, keys, lookalikes, falseFriendIn: falseFriends.get(keys.join(' ')) });
         this.byPrefix.set(prefix, list);
       }
     }
     for (const list of this.byPrefix.values()) list.sort((a, b) => b.keys.length - a.keys.length);
   }
 
-  match(tokens: Token[]): DictionaryMatch[] {
+  /** `language`: the message's, for false friends; without it every name counts. */
+  match(tokens: Token[], language?: string): DictionaryMatch[] {
     const keys = tokens.map(matchKey);
     const matches: DictionaryMatch[] = [];
     let i = 0;
     while (i < tokens.length) {
-      const best = this.bestAt(keys, i);
+      const best = this.bestAt(keys, i, language);
       if (!best) {
         i++;
         continue;
@@ -114,12 +126,13 @@ export class DictionaryMatcher {
     return matches;
   }
 
-  private bestAt(keys: string[], start: number): { phrase: Phrase; exact: boolean } | null {
+  private bestAt(keys: string[], start: number, language: string | undefined): { phrase: Phrase; exact: boolean } | null {
     const candidates = this.byPrefix.get(keys[start].slice(0, 3));
     if (!candidates) return null;
     let best: { phrase: Phrase; exact: boolean } | null = null;
     for (const phrase of candidates) {
       if (start + phrase.keys.length > keys.length) continue;
+      if (language !== undefined && phrase.falseFriendIn?.has(language)) continue;
       if (best && phrase.keys.length < best.phrase.keys.length) break;
       let exact = true;
       let ok = true;

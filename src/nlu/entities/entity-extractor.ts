@@ -38,10 +38,10 @@ export class EntityExtractor {
    * once per name; the name itself stays, because it still says something ("Pflegefachkraft" and B2),
    * marked with the entity type so it is not also read as a concept ("translator" is no translation).
    */
-  withPlaceholders(tokens: Token[], types: ReadonlySet<string>): Token[] {
+  withPlaceholders(tokens: Token[], types: ReadonlySet<string>, language?: string): Token[] {
     const result: Token[] = [];
     let next = 0;
-    for (const match of this.matcher.match(tokens)) {
+    for (const match of this.matcher.match(tokens, language)) {
       if (!types.has(match.type)) continue;
       result.push(...tokens.slice(next, match.start), ...tokens.slice(match.start, match.end).map((t) => ({ ...t, entity: match.type })), { raw: match.text, norm: `@${match.type}`, script: 'Other' });
       next = match.end;
@@ -50,7 +50,8 @@ export class EntityExtractor {
     return result;
   }
 
-  extract(tokens: Token[]): Entity[] {
+  /** `language`: the message's, so a false friend ("Chef" in German) is no name. */
+  extract(tokens: Token[], language?: string): Entity[] {
     const entities: Entity[] = [];
     const seen = new Set<string>();
     const push = (entity: Entity) => {
@@ -63,7 +64,7 @@ export class EntityExtractor {
       const level = germanLevel(tokens, i);
       if (level) push({ type: 'german_level', value: level.value, text: tokens.slice(i, i + level.length).map((t) => t.raw).join(' ') });
     }
-    for (const match of this.matcher.match(tokens)) push({ type: match.type, value: match.id, text: match.text });
+    for (const match of this.matcher.match(tokens, language)) push({ type: match.type, value: match.id, text: match.text });
     return entities;
   }
 }
