@@ -19,6 +19,11 @@ const languageSchema = z.object({
   clauseJoiners: z.array(z.string().min(1)).optional(),
   /** Typed answers that mean yes ("ja", "نعم"): to a yes/no question with buttons they count as its yes button. */
   affirmations: z.array(z.string().min(1)).optional(),
+  /**
+   * Typed answers that mean no or "I don't know" ("nein", "keine", "не знаю"): to a yes/no question
+   * with a no button they count as that button; on their own they ask nothing (and are never an emergency).
+   */
+  negations: z.array(z.string().min(1)).optional(),
 });
 
 export type LanguageInfo = z.infer<typeof languageSchema>;

@@ -37,7 +37,8 @@ export const FALLBACK_POLICY: Readonly<FallbackPolicy> = {
   minWordsForVocabularyCheck: 3,
 };
 
-export type FallbackReason = 'out_of_scope_class' | 'low_confidence' | 'ambiguous' | 'outside_domain';
+/** `short_reply`: only a yes, a no or "I don't know" (locales/<lng>/language.json), with no question to answer. */
+export type FallbackReason = 'out_of_scope_class' | 'low_confidence' | 'ambiguous' | 'outside_domain' | 'short_reply';
 
 export interface IntentDecision {
   intent: IntentScore;

@@ -5,7 +5,7 @@ import { IntentClassifier, type IntentClassifierSnapshot, type IntentPrediction,
 import type { TrainingOptions } from './classifier/softmax-regression';
 import type { DictionaryEntry } from './entities/dictionary-matcher';
 import { EntityExtractor, type Entity } from './entities/entity-extractor';
-import { decideIntent, FALLBACK_POLICY, type FallbackPolicy, type FallbackReason } from './fallback.policy';
+import { decideIntent, FALLBACK_POLICY, type FallbackPolicy, type FallbackReason, type IntentDecision } from './fallback.policy';
 import { FIXED_BUTTONS, isFixedButtonValue, type FixedButtonKind } from './fixed-buttons';
 import { LanguageDetector, type LanguageDetectorSnapshot, type LanguageGuess } from './language/language-detector';
 import { TextAnalyser } from './text/analyser';
@@ -96,6 +96,8 @@ export class NluService {
     private readonly clauseSplitters: ReadonlyMap<LanguageCode, (text: string) => string[]>,
     /** Every language's `affirmations`, normalised: a typed "ja" or "نعم" in any of them. */
     private readonly affirmations: ReadonlySet<string>,
+    /** Every language's `negations`, normalised: "nein", "keine", "не знаю". */
+    private readonly negations: ReadonlySet<string>,
     private readonly aspectIntents: ReadonlySet<string>,
   ) {}
 
@@ -127,6 +129,7 @@ export class NluService {
       input.fallbackPolicy ?? FALLBACK_POLICY,
       new Map(input.languages.map((l) => [l.code, clauseSplitter(l.clauseJoiners ?? [])])),
       new Set(input.languages.flatMap((l) => l.affirmations ?? []).map(normalisedPhrase)),
+      new Set(input.languages.flatMap((l) => l.negations ?? []).map(normalisedPhrase)),
       new Set(input.aspectIntents ?? []),
     );
   }
@@ -149,7 +152,7 @@ export class NluService {
 
   /** The same trained models with another fallback policy (no retraining). */
   withFallbackPolicy(policy: Readonly<FallbackPolicy>): NluService {
-    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseSplitters, this.affirmations, this.aspectIntents);
+    return new NluService(this.analyser, this.detector, this.classifier, this.extractor, this.languages, this.articleIntents, this.guideIntents, policy, this.clauseSplitters, this.affirmations, this.negations, this.aspectIntents);
   }
 
   get intents(): readonly string[] {
@@ -166,6 +169,11 @@ export class NluService {
   /** Whether the message just says yes ("ja", "ok", "نعم", "да") in one of the languages. */
   isAffirmation(text: string): boolean {
     return this.affirmations.has(normalisedPhrase(text));
+  }
+
+  /** Whether the message just says no or "I don't know" ("nein", "keine", "не знаю", "نه"). */
+  isNegation(text: string): boolean {
+    return this.negations.has(normalisedPhrase(text));
   }
 
   /**
@@ -214,7 +222,11 @@ export class NluService {
     const detected = this.detector.detectTokens(words, session.language);
     const language = session.chosen && session.language ? session.language : detected.language;
     const { prediction, wordCount } = this.classifyWords(words, detected.language);
-    const decision = decideIntent(prediction, wordCount, this.fallbackPolicy);
+    // A bare "no" or "ok" answers no question of ours here (the middleware took those that did):
+    // whatever the classifier makes of "no", it is not an emergency ("no money", "no wages").
+    const phrase = words.map((w) => w.norm).join(' ');
+    const shortReply = this.affirmations.has(phrase) || this.negations.has(phrase);
+    const decision: IntentDecision = shortReply ? { intent: { name: OUT_OF_SCOPE, confidence: 1 }, fallbackReason: 'short_reply' } : decideIntent(prediction, wordCount, this.fallbackPolicy);
     return {
       language,
       detected,

@@ -128,6 +128,7 @@ describe('handover to an advisor (office open)', () => {
       const first = await chat({ text: misses[0] });
       const nothingOffered = await chat({ text: yes, sessionId: first.body.sessionId });
       expect(nothingOffered.body.escalation).toBeNull();
+      await chat({ text: misses[0], sessionId: first.body.sessionId });
       const second = await chat({ text: misses[1], sessionId: first.body.sessionId });
       expect(payloads(second.body)).toContain('handoff:fallback');
       const accepted = await chat({ text: yes, sessionId: first.body.sessionId });
@@ -166,6 +167,23 @@ describe('handover to an advisor (office open)', () => {
     expect(unhelpful.body.escalation).toBeNull();
     const accepted = await chat({ text: 'handoff:feedback', sessionId: answer.body.sessionId });
     expect(accepted.body.escalation).toMatchObject({ status: 'queued', reason: 'feedback' });
+  });
+
+  it('reads a bare "no", "keine" or "не знаю" as no emergency and no request, and a typed no to the callback question as its no button', async () => {
+    for (const text of ['no', 'nein', 'keinen', 'weiß nicht', 'ні', 'не знаю', 'نه', 'لا']) {
+      const { body } = await chat({ text });
+      expect({ text, intent: body.intent.name, escalation: body.escalation }).toEqual({ text, intent: 'out_of_scope', escalation: null });
+    }
+    const answer = await chat({ text: 'Was kostet die Anerkennung?' });
+    const ok = await chat({ text: 'ok', sessionId: answer.body.sessionId });
+    expect(texts(ok.body)).toContain('In Ordnung. Wobei kann ich Ihnen noch helfen?');
+    expect(texts(ok.body)).not.toContain('Auf Wiedersehen');
+
+    const request = await chat({ text: 'Ich möchte mit einem Menschen sprechen' });
+    await chat({ text: 'callback:offer', sessionId: request.body.sessionId });
+    const declined = await chat({ text: 'nein', sessionId: request.body.sessionId });
+    expect(texts(declined.body)).toContain('kein Rückruf');
+    expect(declined.body.escalation).toMatchObject({ status: 'queued' });
   });
 
   it('answers a callback contact in the language of the conversation, not in the language its letters look like', async () => {

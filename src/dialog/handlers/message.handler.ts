@@ -87,6 +87,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       }
     }
 
+    // "ok", "nein", "weiß nicht" that answer no question of ours: acknowledged, not "not understood".
+    if (nlu.fallbackReason === 'short_reply') return reply(deps.composer.fixed('answers.acknowledged', language, t, 'topics'));
+
     const named = (type: string) => nlu.entities.find((e) => e.type === type)?.value;
     const ambiguous = named(AMBIGUOUS_PROFESSION);
     let earlier: Promise<NamedBefore> | undefined;

@@ -12,6 +12,8 @@ export const CALLBACK_CONTACT_PLACEHOLDER = '[callback contact]';
 
 /** The yes buttons of the bot's yes/no questions: hand over (after a miss, "not helpful", an unsure request), agree to a callback. */
 const YES_PAYLOADS: ReadonlySet<string> = new Set([...FIXED_BUTTONS.handoff.map(ACCEPT_HANDOFF_PAYLOAD), CALLBACK_PAYLOADS.agree]);
+/** The no buttons: decline a callback. (The handover offers have none: a typed no there is just no.) */
+const NO_PAYLOADS: ReadonlySet<string> = new Set([CALLBACK_PAYLOADS.decline]);
 
 /**
  * Ingest middleware: language, intent and entities for every message, also inside dialogs, so a
@@ -53,8 +55,8 @@ const LAST_REPLIES = 4;
 
 /**
  * The payload of a button under the bot's last answer that the person typed instead of pressing it:
- * its label ("Deutsch lernen", "Check a hire (5 questions)"), or a plain yes ("ja", "نعم") where the
- * answer asked a yes/no question ("Soll ich … weitergeben?").
+ * its label ("Deutsch lernen", "Check a hire (5 questions)"), or a plain yes ("ja", "نعم") or no
+ * ("nein", "ні") where the answer asked a yes/no question ("Soll ich … weitergeben?").
  */
 async function typedButton(nlu: NluService, conversations: ConversationRepository, conversation: Conversation, text: string): Promise<string | undefined> {
   if (text.length > MAX_LABEL_LENGTH || conversation.lastSeq === 0) return undefined;
@@ -64,5 +66,7 @@ async function typedButton(nlu: NluService, conversations: ConversationRepositor
   const buttons = recent.slice(answerStart).flatMap((m) => m.quickReplies ?? []);
   const labelled = buttons.find((b) => nlu.saysLabel(text, b.title));
   if (labelled) return labelled.payload;
-  return nlu.isAffirmation(text) ? buttons.find((b) => YES_PAYLOADS.has(b.payload))?.payload : undefined;
+  if (nlu.isAffirmation(text)) return buttons.find((b) => YES_PAYLOADS.has(b.payload))?.payload;
+  if (nlu.isNegation(text)) return buttons.find((b) => NO_PAYLOADS.has(b.payload))?.payload;
+  return undefined;
 }
