@@ -1,6 +1,6 @@
 import type { Reply } from '../answer/reply';
 import type { NluResult } from '../nlu/nlu.service';
-import type { Conversation, Escalation } from '../storage/store';
+import type { CallbackContact, Conversation, Escalation } from '../storage/store';
 
 /** What one turn learnt and said; channels read it to build their response. */
 export interface TurnInfo {
@@ -11,6 +11,11 @@ export interface TurnInfo {
   replies: Reply[];
   /** The conversation's open escalation after this turn (queued, assigned or callback), if any. */
   escalation?: Escalation | null;
+  /**
+   * A phone number or e-mail this message gave for a callback: asked for, or typed at the question
+   * whether we may call back (which answers it). It goes to the escalation, never into the transcript.
+   */
+  callbackContact?: CallbackContact;
 }
 
 export const TURN_STATE_KEY = 'zemigra.turn';

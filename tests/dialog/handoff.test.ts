@@ -186,6 +186,26 @@ describe('handover to an advisor (office open)', () => {
     expect(declined.body.escalation).toMatchObject({ status: 'queued' });
   });
 
+  it('takes a number in a sentence, also typed at the consent question as its yes, and keeps it out of the transcript', async () => {
+    const request = await chat({ text: 'Ich möchte mit einem Menschen sprechen' });
+    const sessionId = request.body.sessionId;
+    await chat({ text: 'callback:offer', sessionId });
+    const atConsent = await chat({ text: 'meine Nummer ist 0176 1234567', sessionId });
+    expect(atConsent.body.escalation).toMatchObject({ id: request.body.escalation.id, status: 'callback' });
+    expect(texts(atConsent.body)).toContain('••567');
+
+    const other = await chat({ text: 'I want to talk to a real person' });
+    await chat({ text: 'callback:offer', sessionId: other.body.sessionId });
+    await chat({ text: 'callback:agree', sessionId: other.body.sessionId });
+    const inSentence = await chat({ text: 'Tel. 0391/123456, best in the morning', sessionId: other.body.sessionId });
+    expect(inSentence.body.escalation).toMatchObject({ status: 'callback' });
+
+    for (const id of [sessionId, other.body.sessionId]) {
+      const transcript = (await running.service.store.conversations.listMessages(id, 0, 100)).map((m) => m.text).join('\n');
+      expect(transcript).not.toMatch(/1234567|123456/);
+    }
+  });
+
   it('answers a callback contact in the language of the conversation, not in the language its letters look like', async () => {
     const request = await chat({ text: 'أريد التحدث مع مستشار من فضلك' });
     const sessionId = request.body.sessionId;

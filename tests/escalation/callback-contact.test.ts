@@ -8,9 +8,17 @@ describe('callback contacts', () => {
     expect(parseCallbackContact('mailto:a@b.de')).toEqual({ kind: 'email', value: 'a@b.de' });
   });
 
-  it('refuses anything else, so a sentence around a number is not kept', () => {
-    for (const text of ['tomorrow morning', '12345', 'call me on 0391 1234567 please', 'a@b', '<script>@x.de', '1'.repeat(20)]) {
-      expect(parseCallbackContact(text)).toBeNull();
+  it('finds the contact in a short sentence and keeps only the contact, not the words around it', () => {
+    expect(parseCallbackContact('call me on 0391 1234567 please')).toEqual({ kind: 'phone', value: '0391 1234567' });
+    expect(parseCallbackContact('Tel. 0391/123456, am besten vormittags')).toEqual({ kind: 'phone', value: '0391/123456' });
+    expect(parseCallbackContact('meine Nummer ist +49 391 5556677')).toEqual({ kind: 'phone', value: '+49 391 5556677' });
+    expect(parseCallbackContact('schreiben Sie an Ahmad.H@gmail.com, danke')).toEqual({ kind: 'email', value: 'ahmad.h@gmail.com' });
+  });
+
+  it('refuses anything else: no number written as a phone number, dates, postcodes, long texts', () => {
+    const long = `${'Ich habe eine lange Frage zu meiner Anerkennung. '.repeat(5)}0391 1234567`;
+    for (const text of ['tomorrow morning', '12345', 'a@b', '<script>@x.de', '1'.repeat(20), 'Ich bin am 01.02.2025 angekommen', 'ich wohne in 06108 Halle', 'ich bin 19 und habe 2 Kinder', long]) {
+      expect({ text, contact: parseCallbackContact(text) }).toEqual({ text, contact: null });
     }
   });
 

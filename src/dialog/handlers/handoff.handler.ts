@@ -2,7 +2,6 @@ import type { BotWorker, BotkitMessage } from 'botkit';
 import type { HandoffReplies } from '../../answer/handoff-replies';
 import type { Reply } from '../../answer/reply';
 import { OUT_OF_SCOPE } from '../../content/intent-files';
-import { parseCallbackContact } from '../../escalation/callback-contact';
 import type { HandoffDesk } from '../../escalation/handoff-desk';
 import type { Texts } from '../../i18n/i18n';
 import type { ConversationRepository, EscalationReason } from '../../storage/store';
@@ -71,16 +70,22 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
     return send(bot, message, deps.replies.askConsent(t));
   }
 
-  /** Whether this message answers "your phone number or e-mail?" (else it is a new question). */
-  function isContactAnswer(turn: TurnInfo, message: BotkitMessage): boolean {
-    if (!turn.conversation.awaitingCallbackContact || turn.nlu?.payload) return false;
-    return parseCallbackContact(String(message.text ?? '')) !== null || NOT_A_QUESTION.has(turn.nlu?.intent.name ?? OUT_OF_SCOPE);
+  /**
+   * Whether this message answers "your phone number or e-mail?" (else it is a new question), or gives
+   * the contact right away at "may we call you back?" (a yes with the number).
+   */
+  function isContactAnswer(turn: TurnInfo): boolean {
+    if (turn.nlu?.payload) return false;
+    if (turn.callbackContact) return true;
+    return Boolean(turn.conversation.awaitingCallbackContact) && NOT_A_QUESTION.has(turn.nlu?.intent.name ?? OUT_OF_SCOPE);
   }
 
   async function contactAnswer(bot: BotWorker, message: BotkitMessage): Promise<void> {
     const { turn, t } = context(bot);
-    const pending = turn.conversation.awaitingCallbackContact!;
-    const contact = parseCallbackContact(String(message.text ?? ''));
+    const open = turn.escalation;
+    const pending = turn.conversation.awaitingCallbackContact ?? (open ? { escalationId: open.id, attempts: 0 } : null);
+    if (!pending) return send(bot, message, deps.replies.nothingOpen(t));
+    const contact = turn.callbackContact;
     const saved = contact ? await deps.desk.leaveContact(pending.escalationId, contact) : null;
     if (contact && saved) {
       turn.escalation = saved;
@@ -122,7 +127,7 @@ export function createHandoffHandlers(deps: HandoffHandlerDeps) {
     // A crisis term makes any message urgent, whatever the classifier read ("so much stress in my
     // Ausbildung I want to die" is about training too): a missed emergency costs more than a false alarm.
     if (!nlu.payload && nlu.entities.some((e) => e.type === CRISIS_ENTITY)) nlu.intent = { name: URGENT_INTENT, confidence: 1 };
-    if (isContactAnswer(turn, message)) {
+    if (isContactAnswer(turn)) {
       await contactAnswer(bot, message);
       return true;
     }

@@ -1,6 +1,6 @@
 import type { BotWorker, BotkitMessage } from 'botkit';
 import type { NluResult, NluService } from '../../nlu/nlu.service';
-import type { Conversation, ConversationRepository } from '../../storage/store';
+import type { Conversation, ConversationRepository, QuickReply } from '../../storage/store';
 import { ACCEPT_HANDOFF_PAYLOAD, CALLBACK_PAYLOADS } from '../../answer/handoff-replies';
 import { FIXED_BUTTONS } from '../../nlu/fixed-buttons';
 import { parseCallbackContact } from '../../escalation/callback-contact';
@@ -26,9 +26,13 @@ export function nluMiddleware(nlu: NluService, conversations: ConversationReposi
       if (message.type !== 'message' || typeof message.text !== 'string') return next();
       const turn = turnOf(bot.getConfig('context'));
       const { conversation } = turn;
+      const buttons = await lastAnswerButtons(conversations, conversation, message.text);
       // A callback contact goes to the escalation only (deleted with it), never into the transcript.
-      const isContact = Boolean(conversation.awaitingCallbackContact) && parseCallbackContact(message.text) !== null;
-      const pressed = await typedButton(nlu, conversations, conversation, message.text);
+      const askedForContact = Boolean(conversation.awaitingCallbackContact) || buttons.some((b) => b.payload === CALLBACK_PAYLOADS.agree);
+      const contact = askedForContact ? parseCallbackContact(message.text) : null;
+      if (contact) turn.callbackContact = contact;
+      const isContact = contact !== null;
+      const pressed = isContact ? undefined : typedButton(nlu, buttons, message.text);
       // An e-mail address or a phone number says nothing about the language: the answer stays in the session's.
       const result = nlu.analyse(pressed ?? message.text, { language: conversation.language, chosen: conversation.languageChosen || (isContact && conversation.language !== null) });
       turn.nlu = result;
@@ -53,17 +57,21 @@ const MAX_LABEL_LENGTH = 120;
 /** The bot's messages of one turn (an answer, then a question with buttons, say) are never more. */
 const LAST_REPLIES = 4;
 
+/** The buttons under the bot's last answer; none looked up for a message too long to be a label or a contact. */
+async function lastAnswerButtons(conversations: ConversationRepository, conversation: Conversation, text: string): Promise<QuickReply[]> {
+  if (text.length > MAX_LABEL_LENGTH || conversation.lastSeq === 0) return [];
+  const recent = await messagesBefore(conversations, conversation, LAST_REPLIES);
+  // The bot's answer is the messages after the last one of the person or an advisor.
+  const answerStart = recent.map((m) => m.role !== 'bot').lastIndexOf(true) + 1;
+  return recent.slice(answerStart).flatMap((m) => m.quickReplies ?? []);
+}
+
 /**
  * The payload of a button under the bot's last answer that the person typed instead of pressing it:
  * its label ("Deutsch lernen", "Check a hire (5 questions)"), or a plain yes ("ja", "نعم") or no
  * ("nein", "ні") where the answer asked a yes/no question ("Soll ich … weitergeben?").
  */
-async function typedButton(nlu: NluService, conversations: ConversationRepository, conversation: Conversation, text: string): Promise<string | undefined> {
-  if (text.length > MAX_LABEL_LENGTH || conversation.lastSeq === 0) return undefined;
-  const recent = await messagesBefore(conversations, conversation, LAST_REPLIES);
-  // The bot's answer is the messages after the last one of the person or an advisor.
-  const answerStart = recent.map((m) => m.role !== 'bot').lastIndexOf(true) + 1;
-  const buttons = recent.slice(answerStart).flatMap((m) => m.quickReplies ?? []);
+function typedButton(nlu: NluService, buttons: QuickReply[], text: string): string | undefined {
   const labelled = buttons.find((b) => nlu.saysLabel(text, b.title));
   if (labelled) return labelled.payload;
   if (nlu.isAffirmation(text)) return buttons.find((b) => YES_PAYLOADS.has(b.payload))?.payload;
