@@ -78,6 +78,16 @@ describe('guided dialogs', () => {
     expect(moved.messages[0].text).toContain('Welchen Abschluss');
   });
 
+  it('keeps the guide for a typed answer the NLU only guesses at ("Vietnam", "nurse"), instead of answering another topic', async () => {
+    const start = await say('guide:employer-check', undefined, 'en');
+    const abroad = await say('abroad', start.sessionId);
+    expect(abroad.messages[0].text).toContain('Which country');
+    for (const shaky of ['Vietnam', 'nurse']) {
+      const body = await say(shaky, start.sessionId);
+      expect({ shaky, intent: body.intent.name, guide: payloads(body).some((p) => p.startsWith('guide:employer-check.')) }).toEqual({ shaky, intent: 'employer.hire_abroad', guide: true });
+    }
+  });
+
   it('reads a residence status or a place in Sachsen-Anhalt as "already lives in Germany" in the employer check', async () => {
     const duldung = await say('guide:employer-check', undefined, 'de');
     const next = await say('Er hat eine Duldung', duldung.sessionId);

@@ -25,6 +25,12 @@ interface GuideVars extends GuideDialogOptions {
 
 /** Small talk inside a guide is not a reason to leave it. */
 const STAY_INTENTS = new Set([OUT_OF_SCOPE, 'greeting', 'thanks']);
+/**
+ * A typed message we cannot read as an answer leaves the guide only when the NLU is this sure it is
+ * another question: answers such as "Vietnam", "nurse" or "Kfz-Mechaniker" get shaky guesses (0.3–0.8),
+ * new questions ("Was kostet die Anerkennung?") above 0.95. Otherwise it is asked once more, then skipped.
+ */
+const SURE_ENOUGH_TO_LEAVE = 0.85;
 
 /**
  * One Botkit dialog runs every guide in knowledge/guides: it asks the next open question (a single
@@ -102,7 +108,8 @@ function readAnswer(guide: Guide, question: GuideQuestion, nlu: NluResult, text:
   }
   const found = interpretAnswer(guide, question, { text, entities: nlu.entities }, answers, skipPhrases);
   if (Object.keys(found).length > 0) return found;
-  return nlu.intent.name !== guide.definition.intent && !STAY_INTENTS.has(nlu.intent.name) ? 'leave' : {};
+  const anotherQuestion = nlu.intent.name !== guide.definition.intent && !STAY_INTENTS.has(nlu.intent.name) && nlu.intent.confidence >= SURE_ENOUGH_TO_LEAVE;
+  return anotherQuestion ? 'leave' : {};
 }
 
 /** The language of this turn: a person who switches language mid-guide gets the next question in it. */
