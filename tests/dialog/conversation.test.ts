@@ -165,6 +165,15 @@ describe('conversations', () => {
     expect(recognition.body.intent.name).toBe('recognition.costs');
   });
 
+  it('answers a hello that names a profession with the card for it, not with the first greeting', async () => {
+    for (const [text, profession] of [['hallo ich friseur aus türkei', 'hairdresser'], ['سلام من معلم هستم', 'teacher']]) {
+      const { body } = await postJson(url, { text });
+      expect({ text, entities: body.entities.map((e: { value: string }) => e.value) }).toEqual({ text, entities: expect.arrayContaining([profession]) });
+      expect(body.intent.name).toBe('recognition.authority');
+      expect(body.sources.length).toBeGreaterThan(0);
+    }
+  });
+
   it('asks back with quick replies when a profession name fits several professions', async () => {
     const { body } = await postJson(url, { text: 'Ich bin Mechaniker, wer erkennt meinen Abschluss an?' });
     expect(body.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ambiguous_profession', value: 'mechanic' })]));

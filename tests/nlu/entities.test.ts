@@ -46,6 +46,10 @@ describe('entities from the real dictionaries', () => {
     expect(await entity('Hallo, ich bin Person 1', 'place')).toBeUndefined();
     expect(await entity('hallo ich suche eine Ausbildung', 'place')).toBeUndefined();
     expect(await entity('Ich wohne in Halle', 'place')).toBe('halle');
+    expect(await entity('Wir wollen jemanden einstellen', 'place')).toBeUndefined();
+    expect(await entity('ich halte das für wichtig', 'place')).toBeUndefined();
+    expect(await entity('اشتغل بورشة سيارات', 'place')).toBeUndefined();
+    expect(await entity('Ich wohne in Wolfen', 'place')).toBe('bitterfeld-wolfen');
   });
 
   const crisisTerms = loadEntityFile(path.join(__dirname, '..', '..', 'intents', 'entities', 'crisis-terms.yaml')).flatMap((entry) =>

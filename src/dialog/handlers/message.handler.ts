@@ -95,8 +95,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     let earlier: Promise<NamedBefore> | undefined;
     const namedEarlier = () => (earlier ??= namedBefore(deps, turn.conversation));
     // A profession named without a question we understand ("Ich bin Krankenschwester aus Syrien"),
-    // or in answer to our question, is best served by the recognition card for it.
-    const wantsProfessionAnswer = PROFESSION_INTENTS.has(intent) || options.askedForProfession || intent === OUT_OF_SCOPE;
+    // with a hello ("hallo ich friseur aus türkei"), or in answer to our question, is best served by
+    // the recognition card for it.
+    const wantsProfessionAnswer = PROFESSION_INTENTS.has(intent) || options.askedForProfession || intent === OUT_OF_SCOPE || intent === 'greeting';
     // "Ich wohne in Zeitz" after the profession was named: the same card, now for that area.
     const placeStatement = named('place') !== undefined && NO_QUESTION_INTENTS.has(intent) && isStatement(message.text ?? '');
     // "Wer ist zuständig?" one message after "Ich bin Krankenpfleger" means the nurse's recognition.
