@@ -90,6 +90,15 @@ describe('handover to an advisor (office open)', () => {
     const hello = await chat({ text: 'Hallo? Ist da jemand?', sessionId: asked.body.sessionId });
     expect(texts(hello.body)).toContain('schon bei unserer Beratung');
     expect(hello.body.escalation).toMatchObject({ id: asked.body.escalation.id, status: 'queued' });
+    expect(texts(hello.body)).not.toContain('110');
+
+    // Waiting with an emergency: the emergency contacts again, with the news that the request stands.
+    const urgent = await chat({ text: 'Morgen werde ich abgeschoben, bitte helfen Sie mir' });
+    expect(urgent.body.escalation).toMatchObject({ status: 'queued', priority: 'urgent' });
+    const waiting = await chat({ text: 'Hallo? Ist da jemand?', sessionId: urgent.body.sessionId });
+    expect(texts(waiting.body)).toContain('Polizei 110');
+    expect(texts(waiting.body)).toContain('schon bei unserer Beratung');
+    expect(texts(waiting.body)).not.toContain('$t(');
   });
 
   it('makes a waiting escalation urgent when an emergency follows the request for a person', async () => {

@@ -118,7 +118,10 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     if (placeStatement && intent === OUT_OF_SCOPE) return reply(deps.composer.fixed('place.noted', language, t, 'topics'));
 
     // "Hallo? Ist da jemand?" while waiting in the queue: the request stands, rather than a greeting or "not understood".
-    if (turn.escalation?.status === 'queued' && (intent === 'greeting' || intent === OUT_OF_SCOPE)) return reply(deps.composer.fixed('handoff.already', language, t, 'topics'));
+    // While an urgent request waits ("شو اعمل؟", "what do I do?"), the emergency contacts come again with it.
+    if (turn.escalation?.status === 'queued' && (intent === 'greeting' || intent === OUT_OF_SCOPE)) {
+      return reply(deps.composer.fixed(turn.escalation.priority === 'urgent' ? 'handoff.alreadyUrgent' : 'handoff.already', language, t, 'topics'));
+    }
 
     if (intent !== OUT_OF_SCOPE) {
       const found = deps.knowledge.answerFor({ language, intent, text: message.text ?? '', entities: nlu.entities });
