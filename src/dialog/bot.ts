@@ -18,6 +18,7 @@ import { createHandoffHandlers } from './handlers/handoff.handler';
 import { createMessageHandler } from './handlers/message.handler';
 import { escalationMiddleware } from './middleware/escalation.middleware';
 import { nluMiddleware } from './middleware/nlu.middleware';
+import { OfferedLabels } from './offered-labels';
 import { sessionMiddleware } from './middleware/session.middleware';
 import { transcriptMiddleware } from './middleware/transcript.middleware';
 import { guardTurn, turnOf } from './turn';
@@ -53,9 +54,10 @@ export function createBot(deps: BotDeps): Botkit {
   });
 
   controller.middleware.ingest.use(sessionMiddleware(deps.store.conversations, deps.nlu.languages));
-  controller.middleware.ingest.use(nluMiddleware(deps.nlu, deps.store.conversations, deps.onUnderstood));
+  const offeredLabels = new OfferedLabels((text) => deps.nlu.phraseKey(text));
+  controller.middleware.ingest.use(nluMiddleware(deps.nlu, deps.store.conversations, offeredLabels, deps.onUnderstood));
   controller.middleware.ingest.use(escalationMiddleware(deps.handoff));
-  controller.middleware.send.use(transcriptMiddleware(deps.store.conversations));
+  controller.middleware.send.use(transcriptMiddleware(deps.store.conversations, offeredLabels));
 
   // The handover comes before any dialog: a wish for a person or an emergency interrupts a guide, and
   // while an advisor owns the conversation no dialog may answer. `false` lets Botkit go on as usual.

@@ -166,14 +166,14 @@ export class NluService {
     return this.extractor.extract(tokenise(text), language ?? undefined);
   }
 
-  /** Whether the message just says yes ("ja", "ok", "نعم", "да") in one of the languages. */
-  isAffirmation(text: string): boolean {
-    return this.affirmations.has(normalisedPhrase(text));
+  /** A message's words as matching sees them (case, punctuation, letter variants gone): "Deutsch lernen!" → "deutsch lernen". */
+  phraseKey(text: string): string {
+    return normalisedPhrase(text);
   }
 
-  /** Whether the message just says no or "I don't know" ("nein", "keine", "не знаю", "نه"). */
-  isNegation(text: string): boolean {
-    return this.negations.has(normalisedPhrase(text));
+  /** 'yes' for a message that just says yes ("ja", "ok", "نعم"), 'no' for no or "I don't know" ("nein", "keine", "не знаю"); by phrase key. */
+  shortReplyOf(key: string): 'yes' | 'no' | undefined {
+    return this.affirmations.has(key) ? 'yes' : this.negations.has(key) ? 'no' : undefined;
   }
 
   /**
@@ -204,12 +204,6 @@ export class NluService {
     return aspects > 0;
   }
 
-  /** Whether a typed message says exactly a button's label ("deutsch lernen!" for "Deutsch lernen"). */
-  saysLabel(text: string, label: string): boolean {
-    const words = normalisedPhrase(text);
-    return words !== '' && words === normalisedPhrase(label);
-  }
-
   detectLanguage(text: string, sessionLanguage?: LanguageCode | null): LanguageGuess {
     return this.detector.detect(text, sessionLanguage);
   }
@@ -224,8 +218,7 @@ export class NluService {
     const { prediction, wordCount } = this.classifyWords(words, detected.language);
     // A bare "no" or "ok" answers no question of ours here (the middleware took those that did):
     // whatever the classifier makes of "no", it is not an emergency ("no money", "no wages").
-    const phrase = words.map((w) => w.norm).join(' ');
-    const shortReply = this.affirmations.has(phrase) || this.negations.has(phrase);
+    const shortReply = this.shortReplyOf(words.map((w) => w.norm).join(' ')) !== undefined;
     const decision: IntentDecision = shortReply ? { intent: { name: OUT_OF_SCOPE, confidence: 1 }, fallbackReason: 'short_reply' } : decideIntent(prediction, wordCount, this.fallbackPolicy);
     return {
       language,

@@ -1,6 +1,7 @@
 import type { BotWorker } from 'botkit';
 import type { Reply } from '../../answer/reply';
 import type { ConversationRepository, QuickReply, Source } from '../../storage/store';
+import type { OfferedLabels } from '../offered-labels';
 import { personEscalation, turnOf } from '../turn';
 
 interface OutgoingActivity {
@@ -9,8 +10,8 @@ interface OutgoingActivity {
   channelData?: { quick_replies?: QuickReply[]; sources?: Source[]; unanswered?: boolean; [key: string]: unknown };
 }
 
-/** Send middleware: every bot message is stored in the transcript and noted in the turn. */
-export function transcriptMiddleware(conversations: ConversationRepository) {
+/** Send middleware: every bot message is stored in the transcript and noted in the turn; its button labels are remembered. */
+export function transcriptMiddleware(conversations: ConversationRepository, labels: OfferedLabels) {
   return async (bot: BotWorker, activity: OutgoingActivity, next: (err?: Error) => void): Promise<void> => {
     try {
       if (activity.type !== 'message' || !activity.text) return next();
@@ -26,6 +27,7 @@ export function transcriptMiddleware(conversations: ConversationRepository) {
         ...(reply.unanswered ? { unanswered: true } : {}),
       });
       turn.replies.push(reply);
+      if (reply.quickReplies) labels.remember(reply.quickReplies.map((q) => q.title));
       // The web chat needs these on the socket: the language to show its labels in (the person may have
       // switched by writing), the handover state, and the cursor to catch up from after a reconnect.
       activity.channelData = {
