@@ -7,7 +7,7 @@ import type { DictionaryEntry } from './entities/dictionary-matcher';
 import { EntityExtractor, type Entity } from './entities/entity-extractor';
 import { decideIntent, FALLBACK_POLICY, type FallbackPolicy, type FallbackReason, type IntentDecision } from './fallback.policy';
 import { FIXED_BUTTONS, isFixedButtonValue, type FixedButtonKind } from './fixed-buttons';
-import { LanguageDetector, type LanguageDetectorSnapshot, type LanguageGuess } from './language/language-detector';
+import { LanguageDetector, withoutQuotations, type LanguageDetectorSnapshot, type LanguageGuess } from './language/language-detector';
 import { TextAnalyser } from './text/analyser';
 import { clauseSplitter } from './text/clauses';
 import { tokenise, type Token } from './text/tokenise';
@@ -213,7 +213,8 @@ export class NluService {
     if (payload) return this.analysePayload({ kind: payload[1] as Payload['kind'], value: payload[2] }, session);
 
     const words = tokenise(text);
-    const detected = this.detector.detectTokens(words, session.language);
+    const unquoted = withoutQuotations(text);
+    const detected = this.detector.detectTokens(unquoted === text ? words : tokenise(unquoted), session.language);
     const language = session.chosen && session.language ? session.language : detected.language;
     const { prediction, wordCount } = this.classifyWords(words, detected.language);
     // A bare "no" or "ok" answers no question of ours here (the middleware took those that did):

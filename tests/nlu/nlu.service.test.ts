@@ -127,6 +127,13 @@ describe('language detection', () => {
     for (const text of ['hi', 'hello', 'Hello!', 'good morning']) expect({ text, language: nlu.detectLanguage(text).language }).toEqual({ text, language: 'en' });
   });
 
+  it('answers in the language the person writes, not in the language of what they quote', async () => {
+    const { nlu } = await sharedBrain();
+    const result = nlu.analyse("what if it says 'Beschäftigung nur mit Erlaubnis der Ausländerbehörde'?", fresh);
+    expect(result.language).toBe('en');
+    expect(nlu.analyse('Was bedeutet „residence permit for employment purposes“ auf meinem Dokument?', fresh).language).toBe('de');
+  });
+
   it('keeps the session language for very short messages', async () => {
     const { nlu } = await sharedBrain();
     expect(nlu.detectLanguage('ok', 'ar').language).toBe('ar');

@@ -38,6 +38,22 @@ const KNOWN_WORD_WEIGHT = 6;
  * trained on our own texts, decides among them. Only words in the message's main script count, so
  * German terms inside an Arabic or Ukrainian sentence do not pull it towards German.
  */
+/**
+ * A quotation in a message: opened after a space or a bracket (not an apostrophe inside a word such
+ * as "don't"), closed before a space, punctuation or the end.
+ */
+const QUOTATION = /(^|[\s(:,;])["'„“”«‚‘][^"'„“”«»‚‘’\n]{1,300}["'“”»‘’](?=$|[\s.,;:!?)؟،])/gu;
+
+/**
+ * The message without what it quotes: quoted words are someone else's (a letter, a document, "it
+ * says 'Beschäftigung nur mit Erlaubnis der Ausländerbehörde'") and say nothing about the language
+ * the person writes in. The whole message when it is nothing but a quotation.
+ */
+export function withoutQuotations(text: string): string {
+  const rest = text.replace(QUOTATION, '$1 ');
+  return /[\p{L}\p{N}]/u.test(rest) ? rest : text;
+}
+
 export interface LanguageDetectorSnapshot {
   codes: LanguageCode[];
   features: string[];

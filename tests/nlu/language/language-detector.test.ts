@@ -1,5 +1,5 @@
 import type { LanguageInfo } from '../../../src/i18n/languages';
-import { LanguageDetector } from '../../../src/nlu/language/language-detector';
+import { LanguageDetector, withoutQuotations } from '../../../src/nlu/language/language-detector';
 
 const language = (code: string, script: LanguageInfo['script']): LanguageInfo => ({ code, name: code, englishName: code, dir: script === 'Arab' ? 'rtl' : 'ltr', script, stemmer: code });
 const LANGUAGES = [language('de', 'Latn'), language('en', 'Latn'), language('ar', 'Arab'), language('fa', 'Arab'), language('uk', 'Cyrl')];
@@ -54,5 +54,13 @@ describe('LanguageDetector', () => {
     expect(detector.detect('ok', 'en')).toEqual({ language: 'en', confidence: 0, basis: 'session' });
     expect(detector.detect('Anerkennungsverfahren', 'ar')).toEqual({ language: 'ar', confidence: 0, basis: 'session' });
     expect(detector.detect('???', null)).toEqual({ language: 'de', confidence: 0, basis: 'default' });
+  });
+
+  it('leaves quotations out of the language question, but not apostrophes, and keeps a message that is only a quotation', () => {
+    expect(withoutQuotations("what if it says 'Beschäftigung nur mit Erlaubnis der Ausländerbehörde'?").trim()).toBe('what if it says  ?');
+    expect(withoutQuotations('Was bedeutet „Fiktionsbescheinigung“?')).not.toContain('Fiktion');
+    expect(withoutQuotations('ما معنى «Beschäftigungsduldung»؟')).not.toContain('Beschäftigung');
+    expect(withoutQuotations("I don't know, it's fine")).toBe("I don't know, it's fine");
+    expect(withoutQuotations('"Ausbildungsduldung"')).toBe('"Ausbildungsduldung"');
   });
 });
