@@ -97,14 +97,20 @@ export class EscalationService {
     return this.deps.escalations.list(status ? { status } : {});
   }
 
+  /**
+   * The escalation with its transcript. A closed escalation's transcript ends when it was closed: what
+   * the person writes to the bot afterwards is no advisor's business (the next escalation shows it).
+   */
   async detail(id: string): Promise<EscalationDetail> {
     const escalation = await this.get(id);
+    const until = escalation.closedAt;
     const transcript: TranscriptLine[] = [];
     let after = 0;
     while (transcript.length < MAX_TRANSCRIPT) {
       const page = await this.deps.conversations.listMessages(escalation.conversationId, after, PAGE);
-      for (const m of page) transcript.push({ role: m.role, text: m.text, createdAt: m.createdAt });
-      if (page.length < PAGE) break;
+      const shown = until === undefined ? page : page.filter((m) => m.createdAt <= until);
+      for (const m of shown) transcript.push({ role: m.role, text: m.text, createdAt: m.createdAt });
+      if (page.length < PAGE || shown.length < page.length) break;
       after = page[page.length - 1].seq;
     }
     return { escalation, transcript };

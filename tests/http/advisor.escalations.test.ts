@@ -157,6 +157,21 @@ describe('escalation routes over HTTP', () => {
     expect((await call('POST', '/api/v1/escalations/00000000-0000-0000-0000-000000000000/claim', { token: owner.token })).status).toBe(404);
   });
 
+  it('ends a closed escalation\'s transcript when it was closed: what the person writes to the bot later is not shown', async () => {
+    const store = running.service.store;
+    const owner = await quickAdvisor(store, 'closed-transcript@zemigra.example');
+    const escalation = await seedEscalation(store, 'closed-transcript');
+    await store.conversations.appendMessage('closed-transcript', { role: 'user', text: 'before the hand-back', language: 'uk' });
+    await call('POST', `/api/v1/escalations/${escalation.id}/claim`, { token: owner.token });
+    await call('POST', `/api/v1/escalations/${escalation.id}/return-to-bot`, { token: owner.token });
+    await new Promise((r) => setTimeout(r, 5));
+    await store.conversations.appendMessage('closed-transcript', { role: 'user', text: 'later, to the bot: I live at Riebeckplatz 3', language: 'uk' });
+    const detail = await call('GET', `/api/v1/escalations/${escalation.id}`, { token: owner.token });
+    const texts = detail.body.transcript.map((line: { text: string }) => line.text);
+    expect(texts).toContain('before the hand-back');
+    expect(texts.join('\n')).not.toContain('Riebeckplatz');
+  });
+
   it('writes an audit entry for every action, never with message or note texts', async () => {
     const res = await call('GET', '/api/v1/audit?limit=1000', { token: admin.token });
     const actions = new Set(res.body.entries.map((e: { action: string }) => e.action));
