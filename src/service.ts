@@ -37,6 +37,7 @@ import type { NluTrainingInput } from './nlu/nlu.service';
 import { TextAnalyser } from './nlu/text/analyser';
 import { startEscalationWebhook } from './notifications/webhook';
 import { ServiceMetrics } from './observability/metrics';
+import { ConversationErasure } from './privacy/conversation-erasure';
 import { ConversationExporter } from './privacy/conversation-export';
 import { RetentionSweeper } from './privacy/retention';
 import { openStore } from './storage/open-store';
@@ -163,12 +164,14 @@ export async function createService(config: Config, logger: Logger, options: Ser
   createBot({ adapter, store, ...brain, handoff, handoffReplies, defaultLanguage: config.DEFAULT_LANGUAGE, logger, onUnderstood: (result) => metrics.understood(result) });
 
   const exporter = new ConversationExporter({ conversations: store.conversations, escalations: store.escalations, retentionDays: config.RETENTION_DAYS, now: options.now });
+  const erasure = new ConversationErasure({ conversations: store.conversations, escalations: store.escalations, events: desk.events });
   app.use(PUBLIC_API_PATHS, publicApiCors(config.CORS_ORIGINS));
   app.use(
     chatRoutes({
       adapter,
       conversations: store.conversations,
       exporter,
+      erasure,
       languages: brain.codes,
       rateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE,
       sessionRateLimitPerMinute: config.SESSION_RATE_LIMIT_PER_MINUTE,
@@ -193,7 +196,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       accounts: desk.accounts,
       advisors: store.advisors,
       audit: store.audit,
-      privacy: { conversations: store.conversations, escalations: store.escalations, exporter, auditLog: desk.audit },
+      privacy: { conversations: store.conversations, erasure, exporter, auditLog: desk.audit },
       escalations: desk.escalations,
       events: desk.events,
       presence: desk.presence,

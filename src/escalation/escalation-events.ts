@@ -17,7 +17,9 @@ export type EscalationEvent =
       at: string;
     }
   | { type: 'escalation.updated'; escalationId: string; status: EscalationStatus; advisorId: string | null; at: string }
-  | { type: 'escalation.message'; escalationId: string; role: 'user' | 'advisor' | 'bot'; at: string };
+  | { type: 'escalation.message'; escalationId: string; role: 'user' | 'advisor' | 'bot'; at: string }
+  /** The person's conversation was erased (by them or an admin), and the escalation with it. */
+  | { type: 'escalation.erased'; escalationId: string; at: string };
 
 export type EscalationEventListener = (event: EscalationEvent) => void;
 

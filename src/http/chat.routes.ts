@@ -7,6 +7,7 @@ import { turnFailure, type ChatAdapter } from '../channels/web.adapter';
 import { tokenMatches } from '../dialog/middleware/session.middleware';
 import { personEscalation, TURN_STATE_KEY, type TurnInfo } from '../dialog/turn';
 import { AppError } from '../errors/app-error';
+import type { ConversationErasure } from '../privacy/conversation-erasure';
 import type { ConversationExporter } from '../privacy/conversation-export';
 import type { ConversationRepository, Escalation, Source, StoredMessage } from '../storage/store';
 import { noConversation, sendConversationExport } from './privacy.routes';
@@ -21,6 +22,8 @@ export interface ChatRouteDeps {
   conversations: ConversationRepository;
   /** The person's copy of their data (GDPR Art. 15). */
   exporter: ConversationExporter;
+  /** "Delete chat" (GDPR Art. 17). */
+  erasure: ConversationErasure;
   languages: readonly string[];
   rateLimitPerMinute: number;
   /** Per session, on top of the per-IP limit: one conversation cannot flood the NLU and the store. */
@@ -113,7 +116,7 @@ export function chatRoutes(deps: ChatRouteDeps): Router {
     '/api/v1/chat/:sessionId',
     route(async (req, res) => {
       const sessionId = await authorisedSession(req, deps.conversations);
-      await deps.conversations.erase(sessionId);
+      await deps.erasure.erase(sessionId);
       res.status(204).end();
     }),
   );

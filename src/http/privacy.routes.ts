@@ -2,13 +2,14 @@ import { Router, type Response } from 'express';
 import type { AuditLog } from '../advisors/audit';
 import { AppError } from '../errors/app-error';
 import type { ConversationExport, ConversationExporter } from '../privacy/conversation-export';
-import type { ConversationRepository, EscalationRepository } from '../storage/store';
+import type { ConversationErasure } from '../privacy/conversation-erasure';
+import type { ConversationRepository } from '../storage/store';
 import { currentAdvisor, requireRole } from './advisor-auth.middleware';
 import { route, sessionIdParam } from './validation';
 
 export interface AdminConversationRouteDeps {
-  conversations: Pick<ConversationRepository, 'get' | 'erase'>;
-  escalations: Pick<EscalationRepository, 'listByConversation'>;
+  conversations: Pick<ConversationRepository, 'get'>;
+  erasure: ConversationErasure;
   exporter: ConversationExporter;
   auditLog: AuditLog;
 }
@@ -59,9 +60,8 @@ export function adminConversationRoutes(deps: AdminConversationRouteDeps): Route
       const sessionId = sessionIdParam(req.params.sessionId);
       const conversation = await deps.conversations.get(sessionId);
       if (!conversation) throw noConversation();
-      // Counted before, because afterwards there is nothing left to count.
-      const escalations = (await deps.escalations.listByConversation(sessionId)).length;
-      if (!(await deps.conversations.erase(sessionId))) throw noConversation();
+      const { erased, escalations } = await deps.erasure.erase(sessionId);
+      if (!erased) throw noConversation();
       await deps.auditLog.record(currentAdvisor(res).id, 'conversation.erase', sessionId, { messages: conversation.lastSeq, escalations });
       res.status(204).end();
     }),

@@ -1,4 +1,4 @@
-import { AUTH_SECRET, caller, quickAdvisor } from '../http/advisor-helpers';
+import { AUTH_SECRET, caller, openEvents, quickAdvisor } from '../http/advisor-helpers';
 import { postJson, startService, type RunningService } from '../helpers/service';
 import { connect } from '../helpers/websocket';
 
@@ -9,44 +9,6 @@ import { connect } from '../helpers/websocket';
  */
 const payloads = (body: { messages: { quickReplies: { payload: string }[] }[] }) => body.messages.flatMap((m) => m.quickReplies.map((q) => q.payload));
 const texts = (body: { messages: { text: string }[] }) => body.messages.map((m) => m.text).join('\n');
-
-/** Reads the advisor console's event stream (server-sent events) with a token, like the console does. */
-async function openEvents(baseUrl: string, token: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${baseUrl}/api/v1/advisor/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-  const events: { event: string; data: any }[] = [];
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.+)$/m.exec(block)?.[1];
-          const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (event && data) events.push({ event, data: JSON.parse(data) });
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  const waitFor = async (predicate: (e: { event: string; data: any }) => boolean) => {
-    for (let i = 0; i < 100; i++) {
-      const found = events.find(predicate);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('event did not arrive');
-  };
-  return { status: response.status, events, waitFor, close: async () => (controller.abort(), pump) };
-}
 
 describe('handover to an advisor (office open)', () => {
   let running: RunningService;

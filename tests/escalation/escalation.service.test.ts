@@ -60,7 +60,7 @@ describe('EscalationService', () => {
     await service.claim(escalation.id, anna);
     await service.sendMessage(escalation.id, anna, 'مرحبا، أنا آنا');
     await service.resolve(escalation.id, anna);
-    expect(published.map((e) => [e.type, 'status' in e ? e.status : e.role])).toEqual([
+    expect(published.map((e) => [e.type, 'status' in e ? e.status : 'role' in e ? e.role : ''])).toEqual([
       ['escalation.created', 'queued'],
       ['escalation.updated', 'assigned'],
       ['escalation.message', 'advisor'],

@@ -49,3 +49,41 @@ export async function quickAdvisor(store: Store, email: string, role: 'advisor' 
   const advisor = await store.advisors.create({ email, name: email.split('@')[0], role, passwordHash: 'scrypt$unusable' });
   return { advisor, token: signer.sign(advisor).token };
 }
+
+/** Reads the advisor console's event stream (server-sent events) with a token, like the console does. */
+export async function openEvents(baseUrl: string, token: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}/api/v1/advisor/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  const events: { event: string; data: any }[] = [];
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.+)$/m.exec(block)?.[1];
+          const data = /^data: (.+)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) });
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  const waitFor = async (predicate: (e: { event: string; data: any }) => boolean) => {
+    for (let i = 0; i < 100; i++) {
+      const found = events.find(predicate);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('event did not arrive');
+  };
+  return { status: response.status, events, waitFor, close: async () => (controller.abort(), pump) };
+}

@@ -1,6 +1,6 @@
 import { capturingLogger } from '../helpers/log-capture';
 import { startService, type RunningService } from '../helpers/service';
-import { AUTH_SECRET, caller, quickAdvisor } from './advisor-helpers';
+import { AUTH_SECRET, caller, openEvents, quickAdvisor } from './advisor-helpers';
 
 /**
  * Data protection over HTTP (issue #5): the person's export with their session token, an admin's
@@ -104,9 +104,13 @@ describe('data protection over HTTP', () => {
       expect(malformed.body.error.code).toBe('invalid_session_id');
     });
 
-    it("the person's own erasure takes the escalation with it", async () => {
+    it("the person's own erasure takes the escalation with it, and the advisor consoles hear of it", async () => {
       const person = await personWithEscalation('Ich will mit einer Beraterin reden, bitte');
+      const stream = await openEvents(running.baseUrl, advisor.token);
       expect((await send('DELETE', `/api/v1/chat/${person.sessionId}`, { token: person.token })).status).toBe(204);
+      const erased = await stream.waitFor((e) => e.event === 'escalation.erased' && e.data.escalationId === person.escalationId);
+      await stream.close();
+      expect(Object.keys(erased.data).sort()).toEqual(['at', 'escalationId', 'type']);
       expect((await send('GET', `/api/v1/chat/${person.sessionId}/messages`, { token: person.token })).status).toBe(404);
       expect((await send('GET', `/api/v1/chat/${person.sessionId}/export`, { token: person.token })).status).toBe(404);
       expect((await send('GET', `/api/v1/escalations/${person.escalationId}`, { token: advisor.token })).status).toBe(404);
@@ -140,9 +144,12 @@ describe('data protection over HTTP', () => {
 
     it('erases for an admin: 204, then the messages route is 404 and the escalation is gone; audited', async () => {
       const person = await personWithEscalation('Ich möchte mit jemandem persönlich sprechen, mein Chef zahlt nicht');
+      const stream = await openEvents(running.baseUrl, advisor.token);
       const erased = await send('DELETE', `/api/v1/admin/conversations/${person.sessionId}`, { token: admin });
       expect(erased.status).toBe(204);
       expect(erased.body).toBe('');
+      await stream.waitFor((e) => e.event === 'escalation.erased' && e.data.escalationId === person.escalationId);
+      await stream.close();
 
       expect((await send('GET', `/api/v1/chat/${person.sessionId}/messages`, { token: person.token })).status).toBe(404);
       expect((await send('GET', `/api/v1/escalations/${person.escalationId}`, { token: advisor.token })).status).toBe(404);
