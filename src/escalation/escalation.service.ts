@@ -2,7 +2,7 @@ import type { AuditLog } from '../advisors/audit';
 import { AppError } from '../errors/app-error';
 import type { LanguageCode } from '../i18n/languages';
 import type { Logger } from '../logging/logger';
-import type { Advisor, CallbackContact, ConversationRepository, Escalation, EscalationRepository, EscalationStatus, EscalationUpdate, NewEscalation } from '../storage/store';
+import type { Advisor, CallbackContact, ConversationRepository, Escalation, EscalationEntity, EscalationRepository, EscalationStatus, EscalationUpdate, NewEscalation } from '../storage/store';
 import { OPEN_ESCALATION_STATUSES, OpenEscalationExistsError } from '../storage/store';
 import type { EscalationEvents } from './escalation-events';
 import type { HandBackKind, PersonDelivery } from './person-delivery';
@@ -65,9 +65,15 @@ export class EscalationService {
    * An emergency in a conversation that already waits for a person ("I want to talk to someone" …
    * "the police come tomorrow to deport me"): its escalation becomes urgent and moves up the queue.
    */
-  async raiseToUrgent(escalation: Escalation): Promise<Escalation> {
+  /**
+   * An emergency after an ordinary request: the waiting escalation becomes urgent, and its context
+   * shows why (the urgent intent, a crisis term), so the advisor sees the reason in the queue.
+   */
+  async raiseToUrgent(escalation: Escalation, context: { intents: string[]; entities: EscalationEntity[] }): Promise<Escalation> {
     if (escalation.priority === 'urgent') return escalation;
-    const result = await this.deps.escalations.transition(escalation.id, OPEN_ESCALATION_STATUSES, { priority: 'urgent', reason: 'urgent' });
+    const entities = [...escalation.entities];
+    for (const entity of context.entities) if (!entities.some((e) => e.type === entity.type && e.value === entity.value)) entities.push(entity);
+    const result = await this.deps.escalations.transition(escalation.id, OPEN_ESCALATION_STATUSES, { priority: 'urgent', reason: 'urgent', intents: context.intents, entities });
     if (!result.ok) return escalation;
     this.updated(result.escalation);
     return result.escalation;

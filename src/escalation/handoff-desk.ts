@@ -41,7 +41,8 @@ export class HandoffDesk {
   async request(input: HandoffRequest): Promise<HandoffOutcome> {
     const existing = await this.escalations.openFor(input.conversationId);
     // An emergency after an ordinary request makes the waiting escalation urgent.
-    const kept = existing && input.reason === 'urgent' ? await this.escalations.raiseToUrgent(existing) : existing;
+    const context = async () => ({ intents: await this.topics(input.conversationId), entities: input.entities.map((e) => ({ type: e.type, value: e.value })) });
+    const kept = existing && input.reason === 'urgent' ? await this.escalations.raiseToUrgent(existing, await context()) : existing;
     const escalation =
       kept ??
       (await this.escalations.open({
@@ -49,8 +50,7 @@ export class HandoffDesk {
         reason: input.reason,
         priority: input.reason === 'urgent' ? 'urgent' : 'normal',
         language: input.language,
-        intents: await this.topics(input.conversationId),
-        entities: input.entities.map((e) => ({ type: e.type, value: e.value })),
+        ...(await context()),
       }));
     return { escalation, alreadyOpen: existing !== null, officeOpen: this.officeHours.isOpen(this.now()), advisorsOnline: this.presence.online() };
   }

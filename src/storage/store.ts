@@ -188,7 +188,7 @@ export type NewEscalation = Pick<Escalation, 'conversationId' | 'reason' | 'prio
  * What a compare-and-set may change. `callbackContact: undefined` with the key present removes it;
  * moving to 'resolved' or 'returned' removes it anyway and stamps `closedAt`.
  */
-export type EscalationPatch = Partial<Pick<Escalation, 'status' | 'advisorId' | 'callbackContact' | 'claimedAt' | 'closedAt' | 'priority' | 'reason'>>;
+export type EscalationPatch = Partial<Pick<Escalation, 'status' | 'advisorId' | 'callbackContact' | 'claimedAt' | 'closedAt' | 'priority' | 'reason' | 'intents' | 'entities'>>;
 
 /** Outcome of a compare-and-set: the new record, or why not (missing, or in another status). */
 export type EscalationUpdate =

@@ -69,6 +69,12 @@ describe('handover to an advisor (office open)', () => {
     const urgent = await chat({ text: 'Actually it is urgent: the police are coming to deport me tomorrow', sessionId: asked.body.sessionId });
     expect(urgent.body.intent.name).toBe('escalation.urgent');
     expect(urgent.body.escalation).toMatchObject({ id: asked.body.escalation.id, status: 'queued', priority: 'urgent', reason: 'urgent' });
+
+    // The queue shows why: the urgent intent, and a crisis term when there was one.
+    const crisis = await chat({ text: 'Ich möchte mit einem Menschen reden' });
+    await chat({ text: 'Ich will mich umbringen', sessionId: crisis.body.sessionId });
+    const stored = await running.service.store.escalations.get(crisis.body.escalation.id);
+    expect(stored).toMatchObject({ priority: 'urgent', intents: expect.arrayContaining(['escalation.urgent']), entities: expect.arrayContaining([expect.objectContaining({ type: 'crisis' })]) });
   });
 
   it('interrupts a guided dialog when the person asks for a person, in Arabic', async () => {

@@ -540,9 +540,10 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
 
       it('raises priority and reason of an open escalation, keeping its status, and lists it among the urgent ones', async () => {
         const created = await store.escalations.create(newEscalation((await createConversation(store)).id));
-        const raised = await store.escalations.transition(created.id, OPEN_ESCALATION_STATUSES, { priority: 'urgent', reason: 'urgent' });
-        expect(raised).toMatchObject({ ok: true, escalation: { id: created.id, status: created.status, priority: 'urgent', reason: 'urgent' } });
-        expect(await store.escalations.get(created.id)).toMatchObject({ status: created.status, priority: 'urgent', reason: 'urgent' });
+        const context = { intents: ['handoff.request', 'escalation.urgent'], entities: [{ type: 'crisis', value: 'suicide' }] };
+        const raised = await store.escalations.transition(created.id, OPEN_ESCALATION_STATUSES, { priority: 'urgent', reason: 'urgent', ...context });
+        expect(raised).toMatchObject({ ok: true, escalation: { id: created.id, status: created.status, priority: 'urgent', reason: 'urgent', ...context } });
+        expect(await store.escalations.get(created.id)).toMatchObject({ status: created.status, priority: 'urgent', reason: 'urgent', ...context });
       });
 
       it.each(['resolved', 'returned'] as const)('closing as %s deletes the callback contact and stamps closedAt', async (status) => {

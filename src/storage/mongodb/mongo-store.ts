@@ -325,6 +325,8 @@ export class MongoStore implements Store {
         if (patch.advisorId !== undefined) set.advisorId = patch.advisorId;
         if (patch.priority !== undefined) set.priority = patch.priority;
         if (patch.reason !== undefined) set.reason = patch.reason;
+        if (patch.intents !== undefined) set.intents = patch.intents;
+        if (patch.entities !== undefined) set.entities = patch.entities;
         if (patch.claimedAt !== undefined) set.claimedAt = new Date(patch.claimedAt);
         if (patch.callbackContact !== undefined) set.callbackContact = patch.callbackContact;
         else if ('callbackContact' in patch) unset.callbackContact = '';
