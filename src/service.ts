@@ -196,6 +196,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       accounts: desk.accounts,
       advisors: store.advisors,
       audit: store.audit,
+      auditLog: desk.audit,
       privacy: { conversations: store.conversations, erasure, exporter, auditLog: desk.audit },
       escalations: desk.escalations,
       events: desk.events,

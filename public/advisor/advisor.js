@@ -17,7 +17,8 @@
     residence_status: 'Aufenthalt', german_level: 'Deutschniveau', age: 'Alter', crisis: 'Krise (Selbstgefährdung, Gewalt)',
   };
   var AUDIT_ACTIONS = {
-    'login.success': 'Anmeldung', 'login.failure': 'Anmeldung fehlgeschlagen', 'advisor.create': 'Konto angelegt',
+    'login.success': 'Anmeldung', 'login.failure': 'Anmeldung fehlgeschlagen', 'login.locked': 'Anmeldung gesperrt',
+    'login.unlock': 'Anmeldesperre aufgehoben', 'advisor.create': 'Konto angelegt',
     'advisor.update': 'Konto geändert', 'advisor.disable': 'Konto gesperrt', 'advisor.enable': 'Konto entsperrt',
     'escalation.claim': 'Übernommen', 'escalation.message': 'Nachricht gesendet', 'escalation.note': 'Notiz',
     'escalation.resolve': 'Erledigt', 'escalation.return': 'An den Bot zurück',

@@ -95,7 +95,9 @@ export class AdvisorAccounts {
       const enabledAdmins = (await this.advisors.list()).filter((a) => a.role === 'admin' && !a.disabled);
       if (enabledAdmins.length <= 1) throw new LastAdminError();
     }
-    const updated = await this.advisors.update(id, patch);
+    // Disabling ends the tokens the account has: enabling it again must not bring them back.
+    const revokes = patch.disabled === true && !current.disabled;
+    const updated = await this.advisors.update(id, revokes ? { ...patch, tokensValidFrom: new Date().toISOString() } : patch);
     if (!updated) return null;
     if (patch.disabled !== undefined && patch.disabled !== current.disabled) {
       await this.audit.record(actorId, patch.disabled ? 'advisor.disable' : 'advisor.enable', id);

@@ -47,6 +47,11 @@ export class LoginLockout {
     this.entries.delete(email);
   }
 
+  /** An admin lifts the lock (and the count of failures) of an account. */
+  unlock(email: string): void {
+    this.entries.delete(email);
+  }
+
   /** Keeps memory bounded under a flood of made-up emails: expired locks and stale counts go. */
   private prune(): void {
     if (this.entries.size < 10_000) return;

@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import type { TokenSigner } from '../advisors/tokens';
+import type { TokenClaims, TokenSigner } from '../advisors/tokens';
 import { AppError } from '../errors/app-error';
 import type { Advisor, AdvisorRepository, AdvisorRole } from '../storage/store';
 
@@ -18,12 +18,17 @@ export function authenticateAdvisor(signer: TokenSigner, advisors: AdvisorReposi
     advisors
       .get(claims.sub)
       .then((advisor) => {
-        if (!advisor || advisor.disabled) return next(new AppError('unauthorized'));
+        if (!advisor || advisor.disabled || issuedBeforeValid(claims, advisor)) return next(new AppError('unauthorized'));
         res.locals.advisor = advisor;
         next();
       })
       .catch(next);
   };
+}
+
+/** Whether the token is older than the account's `tokensValidFrom`. */
+function issuedBeforeValid(claims: TokenClaims, advisor: Advisor): boolean {
+  return advisor.tokensValidFrom !== undefined && (claims.issuedAt ?? 0) < Date.parse(advisor.tokensValidFrom);
 }
 
 /** 403 for an authenticated advisor whose current role may not use the route. */

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AdvisorAccounts } from '../advisors/accounts';
+import type { AuditLog } from '../advisors/audit';
 import type { LoginLockout } from '../advisors/login-lockout';
 import type { AdvisorPresence } from '../advisors/presence';
 import type { AnalyticsService } from '../analytics/analytics.service';
@@ -29,6 +30,8 @@ export interface AdvisorRouteDeps {
   signer: TokenSigner;
   loginRateLimitPerMinute: number;
   lockout: LoginLockout;
+  /** Records what advisors do (src/advisors/audit.ts). */
+  auditLog: AuditLog;
   /** Requests per minute per advisor account (and per IP, so many tokens from one place count too). */
   advisorRateLimitPerMinute: number;
 }

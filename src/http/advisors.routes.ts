@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { DuplicateEmailError, LastAdminError, MIN_PASSWORD_LENGTH, publicAdvisor, type AdvisorAccounts } from '../advisors/accounts';
+import type { AuditLog } from '../advisors/audit';
+import type { LoginLockout } from '../advisors/login-lockout';
 import { AppError } from '../errors/app-error';
 import type { AdvisorRepository, AuditRepository } from '../storage/store';
 import { currentAdvisor, requireRole } from './advisor-auth.middleware';
@@ -21,9 +23,15 @@ const createSchema = z
   .strict();
 
 const patchSchema = z
-  .object({ disabled: z.boolean().optional(), name: name.optional(), role: role.optional() })
+  .object({
+    disabled: z.boolean().optional(),
+    name: name.optional(),
+    role: role.optional(),
+    /** Lifts a login lock-out: anyone who knows the address can cause one with wrong passwords. */
+    unlock: z.literal(true, { invalid_type_error: 'unlock must be true' }).optional(),
+  })
   .strict()
-  .refine((p) => p.disabled !== undefined || p.name !== undefined || p.role !== undefined, 'give at least one of disabled, name, role');
+  .refine((p) => p.disabled !== undefined || p.name !== undefined || p.role !== undefined || p.unlock !== undefined, 'give at least one of disabled, name, role, unlock');
 
 const auditQuerySchema = z
   .object({
@@ -36,6 +44,8 @@ export interface AdminRouteDeps {
   accounts: AdvisorAccounts;
   advisors: AdvisorRepository;
   audit: AuditRepository;
+  lockout: Pick<LoginLockout, 'unlock'>;
+  auditLog: AuditLog;
 }
 
 /** Admin only: advisor accounts and the audit log. Password hashes never leave the server. */
@@ -73,11 +83,15 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     adminOnly,
     ...body,
     route(async (req, res) => {
-      const input = parseOr400(patchSchema, req.body);
+      const { unlock, ...input } = parseOr400(patchSchema, req.body);
       const advisorId = recordId(req.params.id, 'advisor');
       try {
         const advisor = await deps.accounts.update(advisorId, input, currentAdvisor(res).id);
         if (!advisor) throw new AppError('not_found', 'No advisor with this id.');
+        if (unlock) {
+          deps.lockout.unlock(advisor.email);
+          await deps.auditLog.record(currentAdvisor(res).id, 'login.unlock', advisor.id);
+        }
         res.json({ advisor: publicAdvisor(advisor) });
       } catch (error) {
         if (error instanceof LastAdminError) throw new AppError('conflict', error.message);

@@ -100,11 +100,16 @@ export interface Advisor {
   /** `scrypt$N$r$p$salt$hash` (src/advisors/password.ts); never leaves the server. */
   passwordHash: string;
   disabled: boolean;
+  /**
+   * Tokens issued before this moment are refused. Set when the account is disabled, so that enabling
+   * it again does not bring back the tokens it had (they are stateless and live up to 30 minutes).
+   */
+  tokensValidFrom?: string;
   createdAt: string;
 }
 
 export type NewAdvisor = Pick<Advisor, 'email' | 'name' | 'role' | 'passwordHash'>;
-export type AdvisorPatch = Partial<Pick<Advisor, 'disabled' | 'name' | 'role' | 'passwordHash'>>;
+export type AdvisorPatch = Partial<Pick<Advisor, 'disabled' | 'name' | 'role' | 'passwordHash' | 'tokensValidFrom'>>;
 
 /** Thrown by `advisors.create` for an email that already has an account (any letter case). */
 export class DuplicateEmailError extends Error {
@@ -241,6 +246,7 @@ export type AuditAction =
   | 'login.success'
   | 'login.failure'
   | 'login.locked'
+  | 'login.unlock'
   | 'advisor.create'
   | 'advisor.update'
   | 'advisor.disable'

@@ -10,7 +10,7 @@ describe('advisor tokens', () => {
     const now = Date.parse('2026-11-25T10:00:00Z');
     const { token, expiresAt } = signer.sign(subject, now);
     expect(expiresAt).toBe('2026-11-25T10:30:00.000Z');
-    expect(signer.verify(token, now)).toEqual({ sub: 'advisor-1', role: 'advisor', exp: now / 1000 + 1800 });
+    expect(signer.verify(token, now)).toEqual({ sub: 'advisor-1', role: 'advisor', issuedAt: now, exp: now / 1000 + 1800 });
     expect(signer.verify(token, now + 29 * 60_000)).not.toBeNull();
     expect(signer.verify(token, now + 30 * 60_000)).toBeNull();
   });

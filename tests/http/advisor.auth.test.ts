@@ -187,7 +187,7 @@ describe('advisor authentication and accounts over HTTP', () => {
       expect((await call('PATCH', '/api/v1/advisors/whatever', { token: adminToken, body: {} })).status).toBe(400);
     });
 
-    it("stops a disabled advisor's token at once and refuses their login; enabling restores it", async () => {
+    it("stops a disabled advisor's token at once and refuses their login; enabling lets them log in again, not their old token", async () => {
       const created = await call('POST', '/api/v1/advisors', { token: adminToken, body: { email: 'leaver@zemigra.example', name: 'Leaver', password: 'leaver-password', role: 'advisor' } });
       const session = await login('leaver@zemigra.example', 'leaver-password');
       expect((await call('GET', '/api/v1/escalations', { token: session.body.token })).status).toBe(200);
@@ -200,7 +200,9 @@ describe('advisor authentication and accounts over HTTP', () => {
       expect(refused.body.error.code).toBe('invalid_credentials');
 
       await call('PATCH', `/api/v1/advisors/${created.body.advisor.id}`, { token: adminToken, body: { disabled: false } });
-      expect((await call('GET', '/api/v1/auth/me', { token: session.body.token })).status).toBe(200);
+      expect((await call('GET', '/api/v1/auth/me', { token: session.body.token })).status).toBe(401);
+      const again = await login('leaver@zemigra.example', 'leaver-password');
+      expect((await call('GET', '/api/v1/auth/me', { token: again.body.token })).status).toBe(200);
     });
 
     it('keeps at least one enabled admin', async () => {

@@ -70,8 +70,8 @@ describe('security: headers, CORS, rate limits, lock-out, metrics', () => {
     expect((await postJson(`${running.baseUrl}/api/v1/chat`, { text: 'Hallo' })).status).toBe(200);
   });
 
-  it('locks an account after 5 failed logins in a row, also against the right password, and audits it', async () => {
-    await quickAdvisor(running.service.store, 'locked@zemigra.example');
+  it('locks an account after 5 failed logins in a row, also against the right password, and audits it; an admin can lift it', async () => {
+    const lockedAccount = await quickAdvisor(running.service.store, 'locked@zemigra.example');
     const login = (email: string, password: string) => call('POST', '/api/v1/auth/login', { body: { email, password }, headers: fromNewIp() });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await login('locked@zemigra.example', `wrong-guess-${i}`)).status);
@@ -87,6 +87,14 @@ describe('security: headers, CORS, rate limits, lock-out, metrics', () => {
     expect(unknown).toEqual([401, 401, 401, 401, 429]);
     const audit = await call('GET', '/api/v1/audit?limit=50', { token: right.body.token });
     expect(audit.body.entries.filter((e: { action: string }) => e.action === 'login.locked')).toHaveLength(2);
+
+    // Anyone who knows the address can cause a lock: an admin lifts it (audited), and logins are judged again.
+    const unlocked = await call('PATCH', `/api/v1/advisors/${lockedAccount.advisor.id}`, { token: right.body.token, body: { unlock: true } });
+    expect(unlocked.status).toBe(200);
+    expect((await login('locked@zemigra.example', 'wrong-guess-after')).status).toBe(401);
+    const after = await call('GET', '/api/v1/audit?limit=50', { token: right.body.token });
+    expect(after.body.entries.filter((e: { action: string; target?: string }) => e.action === 'login.unlock' && e.target === lockedAccount.advisor.id)).toHaveLength(1);
+    expect((await call('PATCH', `/api/v1/advisors/${lockedAccount.advisor.id}`, { token: right.body.token, body: { unlock: false } })).status).toBe(400);
   });
 
   it('serves Prometheus metrics to the scraper token and admins only, with labels and no personal data', async () => {

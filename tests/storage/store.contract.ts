@@ -372,6 +372,9 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(updated).toEqual(expected);
         expect(await store.advisors.get(created.id)).toEqual(expected);
         expect(await store.advisors.update(created.id, { disabled: false })).toEqual({ ...expected, disabled: false });
+        const revoked = await store.advisors.update(created.id, { tokensValidFrom: '2026-11-30T12:00:00.000Z' });
+        expect(revoked).toEqual({ ...expected, disabled: false, tokensValidFrom: '2026-11-30T12:00:00.000Z' });
+        expect(await store.advisors.get(created.id)).toEqual(revoked);
         expect(await store.advisors.update(uid(), { disabled: true })).toBeNull();
       });
 

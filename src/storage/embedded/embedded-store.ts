@@ -353,6 +353,7 @@ export class EmbeddedStore implements Store {
         if (patch.name !== undefined) next.name = patch.name;
         if (patch.role !== undefined) next.role = patch.role;
         if (patch.passwordHash !== undefined) next.passwordHash = patch.passwordHash;
+        if (patch.tokensValidFrom !== undefined) next.tokensValidFrom = patch.tokensValidFrom;
         this.record({ t: 'advisor', d: next });
         return { ...next };
       },

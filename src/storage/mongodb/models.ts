@@ -54,6 +54,7 @@ export interface AdvisorDoc {
   role: 'advisor' | 'admin';
   passwordHash: string;
   disabled: boolean;
+  tokensValidFrom?: Date;
   createdAt: Date;
   order: number;
 }
@@ -159,6 +160,7 @@ export function defineModels(connection: Connection, retentionDays: number): Mod
       role: { type: String, required: true, enum: ['advisor', 'admin'] },
       passwordHash: { type: String, required: true },
       disabled: { type: Boolean, required: true },
+      tokensValidFrom: { type: Date },
       createdAt: { type: Date, required: true },
       order: { type: Number, required: true },
     },

@@ -303,6 +303,7 @@ export class MongoStore implements Store {
           if (patch.name !== undefined) set.name = patch.name;
           if (patch.role !== undefined) set.role = patch.role;
           if (patch.passwordHash !== undefined) set.passwordHash = patch.passwordHash;
+          if (patch.tokensValidFrom !== undefined) set.tokensValidFrom = new Date(patch.tokensValidFrom);
           const doc = Object.keys(set).length
             ? await Advisor.findOneAndUpdate({ _id: id }, { $set: set }, { new: true, runValidators: true }).lean()
             : await Advisor.findById(id).lean();
@@ -484,7 +485,16 @@ function toMessage(doc: MessageDoc): StoredMessage {
 }
 
 function toAdvisor(doc: AdvisorDoc): Advisor {
-  return { id: doc._id, email: doc.email, name: doc.name, role: doc.role, passwordHash: doc.passwordHash, disabled: doc.disabled, createdAt: iso(doc.createdAt) };
+  return {
+    id: doc._id,
+    email: doc.email,
+    name: doc.name,
+    role: doc.role,
+    passwordHash: doc.passwordHash,
+    disabled: doc.disabled,
+    ...(doc.tokensValidFrom ? { tokensValidFrom: iso(doc.tokensValidFrom) } : {}),
+    createdAt: iso(doc.createdAt),
+  };
 }
 
 function toEscalation(doc: EscalationDoc): Escalation {
