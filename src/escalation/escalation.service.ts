@@ -63,11 +63,8 @@ export class EscalationService {
 
   /**
    * An emergency in a conversation that already waits for a person ("I want to talk to someone" …
-   * "the police come tomorrow to deport me"): its escalation becomes urgent and moves up the queue.
-   */
-  /**
-   * An emergency after an ordinary request: the waiting escalation becomes urgent, and its context
-   * shows why (the urgent intent, a crisis term), so the advisor sees the reason in the queue.
+   * "the police come tomorrow to deport me"): its escalation becomes urgent and moves up the queue,
+   * and its context shows why (the urgent intent, a crisis term).
    */
   async raiseToUrgent(escalation: Escalation, context: { intents: string[]; entities: EscalationEntity[] }): Promise<Escalation> {
     if (escalation.priority === 'urgent') return escalation;

@@ -33,12 +33,6 @@ const WORD_FEATURE = 'w:';
 const KNOWN_WORD_WEIGHT = 6;
 
 /**
- * Detects the language of a message: the script narrows the candidates (Arabic script → ar/fa,
- * Cyrillic → uk/ru, Latin → de/en), then a naive Bayes model over character 1–3-grams and words,
- * trained on our own texts, decides among them. Only words in the message's main script count, so
- * German terms inside an Arabic or Ukrainian sentence do not pull it towards German.
- */
-/**
  * A quotation in a message: opened after a space or a bracket (not an apostrophe inside a word such
  * as "don't"), closed before a space, punctuation or the end.
  */
@@ -61,6 +55,12 @@ export interface LanguageDetectorSnapshot {
   unseen: Float64Array;
 }
 
+/**
+ * Detects the language of a message: the script narrows the candidates (Arabic script → ar/fa,
+ * Cyrillic → uk/ru, Latin → de/en), then a naive Bayes model over character 1–3-grams and words,
+ * trained on our own texts, decides among them. Only words in the message's main script count, so
+ * German terms inside an Arabic or Ukrainian sentence do not pull it towards German.
+ */
 export class LanguageDetector {
   private readonly codes: LanguageCode[];
   private readonly scriptOf = new Map<LanguageCode, Script>();
